@@ -72,6 +72,10 @@ struct ChatRequest {
   KeepAlive keep_alive;
   std::optional<bool> think;
   int n = 1; // choices
+  // Appended (format plugins): wire-only settings a format plugin hands from its request
+  // translator to its own response translator (e.g. OpenAI's stream_options.include_usage,
+  // an embeddings encoding_format). Handlers ignore them.
+  std::map<std::string, std::string> format_hints;
 };
 
 struct GenerateRequest {
@@ -91,6 +95,8 @@ struct GenerateRequest {
   KeepAlive keep_alive;
   std::optional<bool> think;
   int n = 1;
+  // Appended: see ChatRequest::format_hints.
+  std::map<std::string, std::string> format_hints;
 };
 
 struct EmbedRequest {
@@ -101,6 +107,8 @@ struct EmbedRequest {
   std::optional<int> dimensions;
   Options options;
   KeepAlive keep_alive;
+  // Appended: see ChatRequest::format_hints.
+  std::map<std::string, std::string> format_hints;
 };
 
 struct TokenizeRequest {

@@ -1,0 +1,19 @@
+// The native API format plugin, compatible with Ollama's REST API (docs/api.md upstream).
+#pragma once
+
+#include "llmhost/format.hpp"
+
+namespace llmhost::native {
+
+class NativeFormat final : public FormatPlugin {
+ public:
+  Status init(HostServices& host) override;
+  std::vector<Route> routes() const override;
+  std::vector<std::string> path_prefixes() const override;
+  Translation translate_request(const Route& route, const HttpRequest& request) const override;
+  std::unique_ptr<ResponseTranslator> make_response_translator(const Route& route,
+                                                               const Request& request) const override;
+  WireResponse error_response(const ErrorEvent& error) const override;
+};
+
+} // namespace llmhost::native

@@ -1,0 +1,82 @@
+#include "cli/options.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace llmhost::cli {
+
+std::optional<std::string> Args::get(const std::string& name) const {
+  auto it = flags.find(name);
+  if (it == flags.end()) return std::nullopt;
+  return it->second;
+}
+
+Result<Args> parse_args(const std::vector<std::string>& argv, const std::vector<std::string>& switches) {
+  Args a;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string& s = argv[i];
+    if (s == "--") {
+      a.positional.insert(a.positional.end(), argv.begin() + static_cast<long>(i) + 1, argv.end());
+      break;
+    }
+    if (s.size() > 1 && s[0] == '-' && !(s.size() > 1 && std::isdigit(static_cast<unsigned char>(s[1])))) {
+      std::string name = s.substr(s[1] == '-' ? 2 : 1);
+      std::string value;
+      bool has_value = false;
+      if (auto eq = name.find('='); eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+        has_value = true;
+      }
+      const bool is_switch = std::find(switches.begin(), switches.end(), name) != switches.end();
+      if (!has_value && !is_switch) {
+        if (i + 1 >= argv.size()) return Status::error(ErrorCode::invalid_request, "option " + s + " needs a value");
+        value = argv[++i];
+      }
+      a.flags[name] = value;
+    } else {
+      a.positional.push_back(s);
+    }
+  }
+  return a;
+}
+
+Result<config::Config> load_config(const Args& args) {
+  const auto env = config::process_env();
+  std::filesystem::path file;
+  if (auto f = args.get("config")) file = *f;
+  else if (auto it = env.find("LLMHOST_CONFIG"); it != env.end() && !it->second.empty()) file = it->second;
+
+  config::Config cfg = config::defaults();
+  if (!file.empty()) {
+    auto loaded = config::load_file(file);
+    if (!loaded) return loaded.status();
+    cfg = std::move(loaded.value());
+  }
+  if (auto st = config::apply_env(cfg, env); !st) return st;
+  if (auto v = args.get("host")) {
+    if (auto st = config::parse_host_port(*v, cfg.server.host, cfg.server.port); !st) return st;
+  }
+  if (auto v = args.get("models")) cfg.models.dir = *v;
+  if (auto v = args.get("backend")) cfg.models.default_backend = *v;
+  if (auto v = args.get("api-key")) cfg.server.api_keys = {*v};
+  if (auto v = args.get("log-level")) cfg.logging.level = *v;
+  if (auto v = args.get("plugin-path")) cfg.plugins.search_paths.insert(cfg.plugins.search_paths.begin(), *v);
+  return cfg;
+}
+
+void setup_logging(const config::LoggingConfig& cfg) {
+  auto logger = spdlog::stderr_color_mt("llmhost");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(cfg.level));
+  if (cfg.format == "json")
+    spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","msg":"%v"})");
+  else
+    spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  spdlog::flush_on(spdlog::level::info);
+}
+
+} // namespace llmhost::cli

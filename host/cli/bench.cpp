@@ -134,10 +134,4 @@ int cmd_bench(const std::vector<std::string>& argv) {
   return 0;
 }
 
-int cmd_pull(const std::vector<std::string>& argv) {
-  (void)argv;
-  std::cerr << "llmhost pull: not available in this build yet (see docs/api-coverage.md)\n";
-  return 1;
-}
-
 } // namespace llmhost::cli

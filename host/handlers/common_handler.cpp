@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "pull/downloader.hpp"
 #include "store/model_info.hpp"
 #include "store/rfc3339.hpp"
 
@@ -173,7 +174,15 @@ void CommonHandler::embed(const EmbedRequest& r, EventSink& sink) {
 }
 
 void CommonHandler::pull_model(const PullModelRequest& r, EventSink& sink) {
-  emit_error(sink, Status::error(ErrorCode::not_implemented, "pulling '" + r.model + "' is not implemented yet", "model"));
+  pull::FetchOptions options;
+  options.allow_private = cfg_.models.pull_allow_private;
+  auto pulled = pull::pull_model(store_, r, options, [&](const ProgressEvent& p) { return sink.emit(p); });
+  if (!pulled) {
+    spdlog::warn("pull of '{}' failed: {}", r.source_url.empty() ? r.model : r.source_url, pulled.status().message);
+    if (pulled.status().code != ErrorCode::cancelled) emit_error(sink, pulled.status());
+    return;
+  }
+  spdlog::info("pulled {} ({} bytes, sha256 {})", pulled->ref.full(), pulled->size, pulled->sha256);
 }
 
 } // namespace llmhost::handlers

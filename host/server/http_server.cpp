@@ -398,6 +398,7 @@ Status HttpServer::start() {
     pool_ = std::make_unique<Poco::ThreadPool>(2, cfg_.max_connections + 4, 60);
     server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(cfg_, router_, handler_, stopping_, active_), *pool_,
                                                       socket, params);
+    listener_ = std::make_unique<Poco::Net::ServerSocket>(socket);
     server_->start();
   } catch (const Poco::Exception& e) {
     return Status::error(ErrorCode::internal, "cannot listen on " + cfg_.host + ":" + std::to_string(cfg_.port) + ": " + e.displayText());
@@ -411,11 +412,18 @@ void HttpServer::stop(int grace_s) {
   if (!server_) return;
   stopping_->store(true);
   server_->stop(); // no new connections
+  // Poco stops accepting but keeps the socket listening, so new clients would hang in the
+  // backlog; closing it makes them see "connection refused" at once.
+  try {
+    listener_->close();
+  } catch (...) {
+  }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(grace_s);
   while (active_requests() > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   server_->stopAll(true);
   server_.reset();
+  listener_.reset();
   pool_->joinAll();
   pool_.reset();
 }

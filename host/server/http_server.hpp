@@ -15,6 +15,7 @@ namespace Poco {
 class ThreadPool;
 namespace Net {
 class HTTPServer;
+class ServerSocket;
 }
 } // namespace Poco
 
@@ -38,6 +39,7 @@ class HttpServer {
   handlers::Handler& handler_;
   std::unique_ptr<Poco::ThreadPool> pool_; // declared first: outlives server_
   std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<Poco::Net::ServerSocket> listener_; // shares the server's socket; closed on stop
   std::shared_ptr<std::atomic<bool>> stopping_;
   std::shared_ptr<std::atomic<int>> active_;
   int port_ = 0;

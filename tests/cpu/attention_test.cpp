@@ -101,6 +101,62 @@ INSTANTIATE_TEST_SUITE_P(CacheTypes, AttentionTest,
                                   std::string(isa_name(std::get<1>(info.param)));
                          });
 
+// Spans longer than the kernel's chunk of cells, with scores rising along the span so the
+// running maximum grows from chunk to chunk.
+TEST_P(AttentionTest, LongSpansAcrossChunks) {
+  const auto [cache_type, isa] = GetParam();
+  if (!isa_available(isa)) GTEST_SKIP() << isa_name(isa) << " is not available on this CPU";
+  const int64_t head_dim = 32, n_head = 2, n_cells = 700;
+  std::mt19937 rng(12);
+  Runner r(isa);
+  auto k = random_floats(rng, n_cells * head_dim), v = random_floats(rng, n_cells * head_dim);
+  for (int64_t c = 0; c < n_cells; ++c) k[c * head_dim] += 0.01f * float(c); // later cells score higher
+  std::vector<std::byte> kraw(*row_bytes(cache_type, head_dim) * n_cells), vraw(kraw.size());
+  for (int64_t i = 0; i < n_cells * head_dim; ++i) {
+    if (cache_type == TensorType::F16) {
+      reinterpret_cast<f16_bits*>(kraw.data())[i] = f32_to_f16(k[i]);
+      reinterpret_cast<f16_bits*>(vraw.data())[i] = f32_to_f16(v[i]);
+    } else {
+      reinterpret_cast<float*>(kraw.data())[i] = k[i];
+      reinterpret_cast<float*>(vraw.data())[i] = v[i];
+    }
+  }
+  auto kbuf = std::move(r.device.allocate(kraw.size(), BufferUsage::kv_cache)).value();
+  auto vbuf = std::move(r.device.allocate(vraw.size(), BufferUsage::kv_cache)).value();
+  ASSERT_TRUE(kbuf->write(0, kraw.data(), kraw.size()).ok() && vbuf->write(0, vraw.data(), vraw.size()).ok());
+  const std::vector<int32_t> spans = {0, 700, 5, 300, 129, 130, 0, 0};
+  const int64_t m = 4;
+  auto q = random_floats(rng, head_dim * n_head * m);
+  for (int64_t i = 0; i < n_head * m; ++i) q[i * head_dim] = 4.0f;
+  const TensorDesc cache_desc{cache_type, {head_dim, n_cells, 1, 1}};
+  Graph g;
+  const TensorId kc = g.bind("k", cache_desc, *kbuf), vc = g.bind("v", cache_desc, *vbuf);
+  const TensorId out = g.op(OpKind::attention, f32_desc({head_dim * n_head, m, 1, 1}),
+                            {g.input_f32("q", q, {head_dim, n_head, m, 1}), kc, vc, g.input_i32("spans", spans)},
+                            {0.125f}, {1});
+  const auto got = r.run(g, out);
+  std::vector<float> want(got.size(), 0.0f); // an empty span gives zeros
+  for (int64_t t = 0; t < m; ++t)
+    for (int64_t h = 0; h < n_head; ++h) {
+      std::vector<double> p;
+      for (int32_t c = spans[2 * t]; c < spans[2 * t + 1]; ++c) {
+        double s = 0;
+        for (int64_t i = 0; i < head_dim; ++i) s += q[(t * n_head + h) * head_dim + i] * round_trip(k[c * head_dim + i], cache_type);
+        p.push_back(0.125 * s);
+      }
+      if (p.empty()) continue;
+      double mx = -1e300, sum = 0;
+      for (double s : p) mx = std::max(mx, s);
+      for (double& s : p) sum += (s = std::exp(s - mx));
+      for (int64_t i = 0; i < head_dim; ++i) {
+        double acc = 0;
+        for (size_t j = 0; j < p.size(); ++j) acc += p[j] / sum * round_trip(v[(spans[2 * t] + j) * head_dim + i], cache_type);
+        want[(t * n_head + h) * head_dim + i] = float(acc);
+      }
+    }
+  expect_near_all(got, want, 1e-5f, 1e-4f, "long spans");
+}
+
 TEST(Attention, RejectsSpansOutsideTheCache) {
   Runner r;
   auto kbuf = r.device.allocate(4 * 8 * 4, BufferUsage::kv_cache);
@@ -124,6 +180,16 @@ TEST(KvStore, RejectsCellsOutOfRange) {
   g.op_in_place(OpKind::kv_store, {g.input_f32("r", rows, {8, 1, 1, 1}), g.bind("k", TensorDesc{TensorType::F16, {8, 4, 1, 1}}, **kbuf),
                                    g.input_i32("c", cells)});
   EXPECT_FALSE(r.context.compute(g).ok());
+
+  // A cache that is graph input data rather than a bound buffer is refused, not written.
+  std::vector<float> not_a_cache(32, 0.0f);
+  const std::vector<int32_t> cell0 = {0};
+  Graph g2;
+  g2.op_in_place(OpKind::kv_store, {g2.input_f32("r", rows, {8, 1, 1, 1}), g2.input_f32("c", not_a_cache, {8, 4, 1, 1}),
+                                    g2.input_i32("cells", cell0)});
+  const Status s = r.context.compute(g2);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message.find("bound"), std::string::npos) << s.message;
 }
 
 } // namespace

@@ -137,3 +137,43 @@ TEST(MulMat, DeviceSupportsExactlyTheKernelTypes) {
 
 } // namespace
 } // namespace llmhost::cpu::test
+
+namespace llmhost::cpu::test {
+namespace {
+
+TEST(PackedPath, SimdPackingEqualsPortablePacking) {
+  if (!isa_available(Isa::avx512)) GTEST_SKIP() << "avx512 is not available on this CPU";
+  std::mt19937 rng(99);
+  const int64_t k = 512;
+  for (TensorType type : {TensorType::Q8_0, TensorType::Q4_0, TensorType::Q4_1, TensorType::Q5_0, TensorType::Q5_1,
+                          TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K}) {
+    const auto row = random_weight(rng, type, k, 1);
+    std::vector<std::byte> portable(packed_row_bytes(k)), simd(packed_row_bytes(k));
+    pack_weight_row(type, row.data(), k, portable.data());
+    kernels_for(Isa::avx512).pack_weight(type, row.data(), k, simd.data());
+    EXPECT_EQ(portable, simd) << type_name(type);
+  }
+}
+
+TEST(PackedPath, ActivationPackingMatchesQ8_0) {
+  std::mt19937 rng(100);
+  const int64_t k = 128;
+  const auto x = random_floats(rng, k, -3, 3);
+  std::vector<std::byte> packed(packed_row_bytes(k)), q8(*row_bytes(TensorType::Q8_0, k));
+  pack_activation_row(x.data(), k, packed.data());
+  quantize_act_q8_0(x.data(), q8.data(), k);
+  std::vector<float> from_q8(k);
+  ASSERT_TRUE(dequantize_row(TensorType::Q8_0, q8.data(), from_q8.data(), k).ok());
+  const auto* q = reinterpret_cast<const int8_t*>(packed.data());
+  const auto* scale = reinterpret_cast<const float*>(packed.data() + k);
+  const float* group_sum = scale + k / kPackGroup;
+  for (int64_t i = 0; i < k; ++i) ASSERT_EQ(scale[i / kPackGroup] * q[i], from_q8[i]) << i;
+  for (int64_t g = 0; g < k / kPackGroup; ++g) {
+    int sum = 0;
+    for (int64_t i = 0; i < kPackGroup; ++i) sum += q[g * kPackGroup + i];
+    EXPECT_EQ(group_sum[g], scale[g] * float(sum));
+  }
+}
+
+} // namespace
+} // namespace llmhost::cpu::test

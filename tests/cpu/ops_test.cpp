@@ -10,8 +10,9 @@ namespace {
 
 constexpr int64_t kWidth = 96, kRows = 5;
 
-std::vector<float> run_unary(OpKind op, const std::vector<float>& x, std::array<float, 4> fp = {}) {
-  Runner r;
+std::vector<float> run_unary(OpKind op, const std::vector<float>& x, std::array<float, 4> fp = {},
+                             Isa isa = default_isa()) {
+  Runner r(isa);
   Graph g;
   const TensorId in = g.input_f32("x", x, {kWidth, kRows, 1, 1});
   const TensorId out = g.op(op, f32_desc({kWidth, kRows, 1, 1}), {in}, fp);
@@ -53,6 +54,27 @@ TEST(Ops, ActivationsAndScale) {
   expect_near_all(run_unary(OpKind::silu, x), silu, 1e-6f, 1e-5f, "silu");
   expect_near_all(run_unary(OpKind::gelu, x), gelu, 1e-6f, 1e-5f, "gelu");
   expect_near_all(run_unary(OpKind::scale, x, {-0.37f}), scaled, 1e-6f, 1e-6f, "scale");
+}
+
+TEST(Ops, SiluAndSwigluOnEveryPathIncludingExtremes) {
+  std::mt19937 rng(22);
+  auto x = random_floats(rng, kWidth * kRows, -12, 12);
+  const auto up = random_floats(rng, kWidth * kRows);
+  x[0] = -100.0f, x[1] = 100.0f, x[2] = 0.0f, x[3] = -87.5f, x[4] = 89.0f;
+  std::vector<float> silu(x.size()), swiglu(x.size());
+  for (size_t i = 0; i < x.size(); ++i) {
+    silu[i] = float(x[i] / (1 + std::exp(-double(x[i]))));
+    swiglu[i] = silu[i] * up[i];
+  }
+  for (Isa isa : available_isas()) {
+    expect_near_all(run_unary(OpKind::silu, x, {}, isa), silu, 1e-6f, 2e-6f, "silu " + std::string(isa_name(isa)));
+    Runner r(isa);
+    Graph g;
+    const TensorId a = g.input_f32("g", x, {kWidth, kRows, 1, 1});
+    const TensorId b = g.input_f32("u", up, {kWidth, kRows, 1, 1});
+    expect_near_all(r.run(g, g.op(OpKind::swiglu, f32_desc({kWidth, kRows, 1, 1}), {a, b})), swiglu, 1e-6f, 2e-6f,
+                    "swiglu " + std::string(isa_name(isa)));
+  }
 }
 
 TEST(Ops, SoftmaxWithScale) {

@@ -39,7 +39,7 @@ TEST_F(Host, ReportsItsVersionAndLogsEachRequest) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_TRUE(json::parse(r.body).contains("version"));
   EXPECT_FALSE(r.header("x-request-id").empty());
-  EXPECT_NE(host_.logs().find("GET /api/version 200"), std::string::npos) << host_.logs();
+  EXPECT_TRUE(host_.wait_for_log("GET /api/version 200")) << host_.logs();
 }
 
 TEST_F(Host, UnknownRoutesGetJson404InTheirApisShape) {

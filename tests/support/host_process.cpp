@@ -155,6 +155,15 @@ std::string HostProcess::logs() const {
   return logs_;
 }
 
+bool HostProcess::wait_for_log(const std::string& text, int timeout_s) const {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (logs().find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
 HttpResult HostProcess::request(const std::string& method, const std::string& path, const std::string& body,
                                 const std::map<std::string, std::string>& headers, int timeout_s) const {
   HttpResult r;
@@ -177,6 +186,70 @@ HttpResult HostProcess::request(const std::string& method, const std::string& pa
   }
   if (method != "HEAD") Poco::StreamCopier::copyToString(in, r.body);
   return r;
+}
+
+struct StreamingResponse::Impl {
+  Poco::Net::HTTPClientSession session;
+  Poco::Net::HTTPResponse response;
+  std::istream* body = nullptr;
+  explicit Impl(int port) : session("127.0.0.1", static_cast<Poco::UInt16>(port)) {}
+};
+
+StreamingResponse::StreamingResponse(int port, const std::string& method, const std::string& path, const std::string& body,
+                                     const std::map<std::string, std::string>& headers, int timeout_s)
+    : impl_(std::make_unique<Impl>(port)) {
+  impl_->session.setTimeout(Poco::Timespan(timeout_s, 0));
+  Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  for (const auto& [k, v] : headers) req.set(k, v);
+  if (!body.empty() || method == "POST") {
+    if (!req.has("Content-Type")) req.setContentType("application/json");
+    req.setContentLength(static_cast<std::streamsize>(body.size()));
+  }
+  impl_->session.sendRequest(req) << body;
+  impl_->body = &impl_->session.receiveResponse(impl_->response);
+  status_ = impl_->response.getStatus();
+  for (const auto& [k, v] : impl_->response) {
+    std::string key = k;
+    for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    headers_[key] = v;
+  }
+}
+
+StreamingResponse::~StreamingResponse() { close(); }
+
+std::string StreamingResponse::header(const std::string& lower_name) const {
+  auto it = headers_.find(lower_name);
+  return it == headers_.end() ? "" : it->second;
+}
+
+std::optional<std::string> StreamingResponse::next_line() {
+  if (!impl_ || !impl_->body) return std::nullopt;
+  std::string line;
+  if (!std::getline(*impl_->body, line)) return std::nullopt;
+  return line;
+}
+
+std::string StreamingResponse::rest() {
+  std::string out;
+  if (impl_ && impl_->body) Poco::StreamCopier::copyToString(*impl_->body, out);
+  return out;
+}
+
+void StreamingResponse::close() {
+  if (!impl_) return;
+  impl_->body = nullptr;
+  try {
+    impl_->session.abort();
+  } catch (...) {
+  }
+  impl_.reset();
+}
+
+std::unique_ptr<StreamingResponse> HostProcess::open_stream(const std::string& method, const std::string& path,
+                                                            const std::string& body,
+                                                            const std::map<std::string, std::string>& headers,
+                                                            int timeout_s) const {
+  return std::make_unique<StreamingResponse>(port_, method, path, body, headers, timeout_s);
 }
 
 int run_command(const std::vector<std::string>& argv_in, std::string& output, const std::map<std::string, std::string>& env,

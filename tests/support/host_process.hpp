@@ -6,7 +6,9 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,6 +23,31 @@ struct HttpResult {
     auto it = headers.find(name);
     return it == headers.end() ? "" : it->second;
   }
+};
+
+// A response read as it arrives: status and headers first, then the body line by line. close()
+// drops the connection mid-stream, as a client that goes away would.
+class StreamingResponse {
+ public:
+  StreamingResponse(int port, const std::string& method, const std::string& path, const std::string& body,
+                    const std::map<std::string, std::string>& headers, int timeout_s);
+  ~StreamingResponse();
+  StreamingResponse(const StreamingResponse&) = delete;
+  StreamingResponse& operator=(const StreamingResponse&) = delete;
+
+  int status() const { return status_; }
+  std::string header(const std::string& lower_name) const;
+  // The next line of the body without its '\n'; nullopt at the end of the body.
+  std::optional<std::string> next_line();
+  // Reads the rest of the body.
+  std::string rest();
+  void close();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  int status_ = 0;
+  std::map<std::string, std::string> headers_;
 };
 
 class HostProcess {
@@ -41,10 +68,18 @@ class HostProcess {
   // Waits for the process to exit on its own; returns its exit status or -1 on timeout.
   int wait_exit(int timeout_s);
   std::string logs() const;
+  // Waits until the logs contain `text` (log lines are written after the response is sent).
+  bool wait_for_log(const std::string& text, int timeout_s = 10) const;
   const std::filesystem::path& dir() const { return dir_; }
 
   HttpResult request(const std::string& method, const std::string& path, const std::string& body = "",
                      const std::map<std::string, std::string>& headers = {}, int timeout_s = 120) const;
+  // Sends a request and returns once the response headers are in; throws Poco exceptions when
+  // the connection fails (e.g. refused).
+  std::unique_ptr<StreamingResponse> open_stream(const std::string& method, const std::string& path,
+                                                 const std::string& body = "",
+                                                 const std::map<std::string, std::string>& headers = {},
+                                                 int timeout_s = 120) const;
 
  private:
   pid_t pid_ = -1;

@@ -56,9 +56,10 @@ class VulkanTest : public ::testing::Test {
   void SetUp() override {
     Backend& b = backend(options());
     ASSERT_TRUE(b.init_status.ok()) << b.init_status.message;
-    if (b.plugin->device_count() == 0) GTEST_SKIP() << "no Vulkan device: " << b.plugin->status_message();
+    if (b.plugin->device_count() == 0) GTEST_SKIP() << b.plugin->status_message();
     device_ = b.plugin->device(0);
     errors_before_ = vk::validation_error_count(*b.plugin);
+    EXPECT_EQ(errors_before_, 0u) << "the Vulkan validation layer reported errors before this test";
     auto ctx = device_->create_context();
     ASSERT_TRUE(ctx.ok()) << ctx.status().message;
     ctx_ = std::move(ctx.value());

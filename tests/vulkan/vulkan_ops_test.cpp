@@ -109,14 +109,14 @@ TEST_F(Ops, RopeNormalAndNeoxWithPartialDimsAndFactors) {
 
 class KvAttention : public VulkanTest {
  protected:
-  void check(TensorType cache_type);
+  void check(TensorType cache_type, int64_t hd = 32, int64_t nh = 4, int64_t nkv = 2);
 };
 
 // Stores rows into a cache of the given type, then checks the cache and attention over it.
-void KvAttention::check(TensorType cache_type) {
+void KvAttention::check(TensorType cache_type, int64_t hd, int64_t nh, int64_t nkv) {
   Device& dev = *device_;
   ExecutionContext& ctx = *ctx_;
-  const int64_t hd = 32, nh = 4, nkv = 2, W = hd * nkv, cells = 80;
+  const int64_t W = hd * nkv, cells = 80;
   TensorDesc cache_desc{cache_type, {W, cells, 1, 1}};
   auto kbuf = dev.allocate(cache_desc.bytes() + 256, BufferUsage::kv_cache);
   auto vbuf = dev.allocate(cache_desc.bytes() + 256, BufferUsage::kv_cache);
@@ -166,6 +166,24 @@ void KvAttention::check(TensorType cache_type) {
 
 TEST_F(KvAttention, F32Cache) { check(TensorType::F32); }
 TEST_F(KvAttention, F16Cache) { check(TensorType::F16); }
+// The largest head size the kernel takes (every thread owns 4 output dimensions), no GQA.
+TEST_F(KvAttention, HeadDim256) { check(TensorType::F16, 256, 2, 2); }
+TEST_F(KvAttention, HeadDimOver256IsRefused) {
+  const int64_t hd = 264, cells = 4;
+  TensorDesc cache{TensorType::F32, {hd, cells, 1, 1}};
+  auto kb = device_->allocate(cache.bytes(), BufferUsage::kv_cache);
+  ASSERT_TRUE(kb.ok());
+  std::vector<float> q(hd);
+  std::vector<int32_t> spans{0, 1};
+  Graph g;
+  TensorId kc = g.bind("k", cache, **kb);
+  TensorId out = g.op(OpKind::attention, TensorDesc{TensorType::F32, {hd, 1, 1, 1}},
+                      {g.input_f32("q", q, {hd, 1, 1, 1}), kc, kc, g.input_i32("spans", spans)}, {1.0f}, {1});
+  g.mark_output(out);
+  Status s = ctx_->compute(g);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message.find("head_dim"), std::string::npos) << s.message;
+}
 
 TEST_F(Ops, ChainedGraphWithReshapeAndReusedIntermediates) {
   // x -> rms_norm -> * w -> reshape -> + x -> silu: each op reads the one before it, and freed
@@ -222,6 +240,19 @@ TEST_F(Ops, BadGraphsReturnErrors) {
     g.op(OpKind::silu, f32(32), {t});
     EXPECT_FALSE(ctx_->compute(g).ok());
   }
+  {
+    Graph g; // a buffer that is not a Vulkan device buffer
+    struct HostBuffer final : Buffer {
+      size_t size() const override { return 256; }
+      Status write(size_t, const void*, size_t) override { return Status::success(); }
+      Status read(size_t, void*, size_t) const override { return Status::success(); }
+    } host_buffer;
+    TensorId t = g.bind("t", f32(32), host_buffer);
+    g.op(OpKind::silu, f32(32), {t});
+    Status s = ctx_->compute(g);
+    EXPECT_FALSE(s.ok());
+    EXPECT_NE(s.message.find("another device"), std::string::npos) << s.message;
+  }
   // The context still works after errors.
   Graph g;
   TensorId out = g.op(OpKind::scale, f32(64), {g.input_f32("x", x, {64, 1, 1, 1})}, {2.0f});
@@ -254,6 +285,8 @@ TEST_F(Ops, DeviceInfoDescribesTheDevice) {
   DeviceInfo info = device_->info();
   EXPECT_FALSE(info.name.empty());
   EXPECT_GT(info.memory_total, 0u);
+  EXPECT_GT(info.memory_free, 0u);
+  EXPECT_LE(info.memory_free, info.memory_total);
   EXPECT_NE(std::find(info.features.begin(), info.features.end(), "vulkan"), info.features.end());
   EXPECT_TRUE(device_->supports(OpKind::attention, TensorType::F16));
   EXPECT_TRUE(device_->supports(OpKind::rope, TensorType::F32));

@@ -29,6 +29,8 @@ WeightCase make_weight(TensorType t, int64_t K, int64_t N, uint32_t seed) {
   return w;
 }
 
+// Kernel family under test: the device's default, or the GPU kernels forced (on lavapipe the
+// default is the CPU-type register-blocked kernel, so both families run here).
 class WeightOps : public VulkanTest, public ::testing::WithParamInterface<TensorType> {
  protected:
   void check_mul_mat(int64_t K, int64_t N, int64_t M, uint32_t seed) {
@@ -77,10 +79,29 @@ TEST_P(WeightOps, DeviceSupportsType) {
 
 INSTANTIATE_TEST_SUITE_P(AllTypes, WeightOps, ::testing::ValuesIn(weight_types()), type_param_name);
 
+class GpuKernels : public WeightOps {
+ protected:
+  std::string options() const override { return R"({"matmul_kernels": "gpu"})"; }
+};
+TEST_P(GpuKernels, MatVecSingleColumn) { check_mul_mat(width_for(GetParam(), true), 37, 1, 23); }
+TEST_P(GpuKernels, MatVecFewColumns) { check_mul_mat(width_for(GetParam(), false), 19, 7, 33); }
+TEST_P(GpuKernels, TiledManyColumns) { check_mul_mat(width_for(GetParam(), true), 45, 40, 43); }
+INSTANTIATE_TEST_SUITE_P(AllTypes, GpuKernels, ::testing::ValuesIn(weight_types()), type_param_name);
+
+class CpuKernels : public WeightOps {
+ protected:
+  std::string options() const override { return R"({"matmul_kernels": "cpu"})"; }
+};
+TEST_P(CpuKernels, OddShapes) {
+  check_mul_mat(width_for(GetParam(), true), 65, 1, 25);
+  check_mul_mat(width_for(GetParam(), true), 3, 17, 26);
+}
+INSTANTIATE_TEST_SUITE_P(AllTypes, CpuKernels, ::testing::ValuesIn(weight_types()), type_param_name);
+
 // The shared-memory reduction of the matrix-vector kernel (devices without subgroup arithmetic).
 class NoSubgroups : public VulkanTest, public ::testing::WithParamInterface<TensorType> {
  protected:
-  std::string options() const override { return R"({"subgroups": false})"; }
+  std::string options() const override { return R"({"subgroups": false, "matmul_kernels": "gpu"})"; }
 };
 
 TEST_P(NoSubgroups, MatVecWithSharedMemoryReduction) {

@@ -84,6 +84,9 @@ Status CpuContext::run_op(const Graph& graph, const OpNode& node) {
     data_[static_cast<size_t>(node.dst)] = data_[static_cast<size_t>(node.src[0])];
     return Status::success();
   }
+  if (node.op == OpKind::kv_store &&
+      (node.src[1] == kNoTensor || graph.tensor(node.src[1]).role != TensorRole::bound))
+    return Status::error(ErrorCode::invalid_request, "kv_store: the cache (src1) must be bound to a buffer");
   if (node.op != OpKind::kv_store && (!args.dst.present() || args.dst.data == nullptr))
     return Status::error(ErrorCode::invalid_request, std::string(op_name(node.op)) + ": missing dst");
   switch (node.op) {

@@ -32,12 +32,13 @@ ThreadPool::~ThreadPool() {
   for (auto& t : threads_) t.join();
 }
 
-void ThreadPool::run(const Job& job) {
+void ThreadPool::run_erased(void* ctx, Trampoline call) {
   if (n_threads_ == 1) {
-    job(0, 1);
+    call(ctx, 0, 1);
     return;
   }
-  job_ = &job;
+  job_ctx_ = ctx;
+  job_call_ = call;
   pending_.store(n_threads_ - 1, std::memory_order_relaxed);
   generation_.fetch_add(1, std::memory_order_release);
   {
@@ -45,12 +46,13 @@ void ThreadPool::run(const Job& job) {
     std::lock_guard lock(mutex_);
     if (sleeping_ > 0) wake_.notify_all();
   }
-  job(0, n_threads_);
+  call(ctx, 0, n_threads_);
   for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; ++spins) {
     if (spins < kSpinIterations) cpu_relax();
     else std::this_thread::yield();
   }
-  job_ = nullptr;
+  job_ctx_ = nullptr;
+  job_call_ = nullptr;
 }
 
 void ThreadPool::worker_loop(int index) {
@@ -70,7 +72,7 @@ void ThreadPool::worker_loop(int index) {
     }
     seen = now;
     if (stop_.load()) return;
-    (*job_)(index, n_threads_);
+    job_call_(job_ctx_, index, n_threads_);
     pending_.fetch_sub(1, std::memory_order_acq_rel);
   }
 }

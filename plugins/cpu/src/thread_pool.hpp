@@ -5,7 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <functional>
+#include <type_traits>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -14,8 +14,6 @@ namespace llmhost::cpu {
 
 class ThreadPool {
  public:
-  using Job = std::function<void(int thread_index, int n_threads)>;
-
   explicit ThreadPool(int n_threads);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
@@ -23,15 +21,24 @@ class ThreadPool {
 
   int size() const { return n_threads_; }
   // Runs job(i, size()) for every i in [0, size()) concurrently; returns when all are done.
-  // Not reentrant: one run at a time.
-  void run(const Job& job);
+  // Not reentrant: one run at a time. The job is called through a plain pointer (no
+  // std::function), so running an op allocates nothing.
+  template <typename Fn>
+  void run(Fn&& job) {
+    using F = std::remove_reference_t<Fn>;
+    run_erased(const_cast<void*>(static_cast<const void*>(&job)),
+               [](void* ctx, int index, int n) { (*static_cast<F*>(ctx))(index, n); });
+  }
 
  private:
+  using Trampoline = void (*)(void* ctx, int index, int n);
+  void run_erased(void* ctx, Trampoline call);
   void worker_loop(int index);
 
   int n_threads_;
   std::vector<std::thread> threads_;
-  const Job* job_ = nullptr;
+  void* job_ctx_ = nullptr;
+  Trampoline job_call_ = nullptr;
   std::atomic<uint64_t> generation_{0};
   std::atomic<int> pending_{0};
   std::atomic<bool> stop_{false};

@@ -1,5 +1,5 @@
 // Times mul_mat on the first Vulkan device for every weight type, decode-sized (M = 1) and
-// prompt-sized (M = 64): `llmhost-vulkan-bench [K] [N] [repeats]`. Each timing covers a whole
+// prompt-sized (M = 64): `llmhost-vulkan-bench [K] [N] [repeats] [type]`. Each timing covers a whole
 // compute() (upload of x, dispatches, read-back), as a model step would see it.
 #include <chrono>
 #include <cstdio>
@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   const int64_t K = argc > 1 ? std::atoll(argv[1]) : 4096;
   const int64_t N = argc > 2 ? std::atoll(argv[2]) : 4096;
   const int repeats = argc > 3 ? std::atoi(argv[3]) : 5;
+  const std::string only = argc > 4 ? argv[4] : "";
   BenchHost host;
   auto backend = vk::create_backend();
   if (Status s = backend->init(host); !s) {
@@ -48,7 +49,7 @@ int main(int argc, char** argv) {
                        TensorType::Q4_1, TensorType::Q5_0, TensorType::Q5_1, TensorType::Q4_K, TensorType::Q5_K,
                        TensorType::Q6_K}) {
     auto rb = row_bytes(t, K);
-    if (!rb) continue;
+    if (!rb || (!only.empty() && type_name(t) != only)) continue;
     std::vector<std::byte> data(*rb * static_cast<size_t>(N));
     for (int64_t r = 0; r < N; ++r) quantize_row(t, w.data() + r * K, data.data() + r * *rb, K);
     TensorDesc desc{t, {K, N, 1, 1}};

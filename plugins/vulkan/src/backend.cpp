@@ -40,6 +40,13 @@ class VulkanBackend final : public BackendPlugin {
       }
       device_options.subgroups = options["subgroups"].get<bool>();
     }
+    if (options.is_object() && options.contains("matmul_kernels")) {
+      const auto& k = options["matmul_kernels"];
+      if (!k.is_string() || (k != "gpu" && k != "cpu")) {
+        return Status::error(ErrorCode::invalid_request, "matmul_kernels must be \"gpu\" or \"cpu\"", "matmul_kernels");
+      }
+      device_options.matmul_kernels = k.get<std::string>();
+    }
     nlohmann::json selector = options.is_object() && options.contains("device") ? options["device"] : nlohmann::json();
     if (!selector.is_null() && !selector.is_number_unsigned() && !selector.is_string()) {
       return Status::error(ErrorCode::invalid_request, "device must be an index or a name substring", "device");

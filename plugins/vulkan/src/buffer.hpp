@@ -32,6 +32,7 @@ class DeviceBuffer final : public Buffer {
   Status read(size_t offset, void* data, size_t bytes) const override;
 
   const std::vector<BufferChunk>& chunks() const { return chunks_; }
+  const VulkanDevice& device() const { return device_; }
   // The tensor uploaded through upload_weight, if that is how this buffer was made.
   const std::optional<TensorDesc>& weight() const { return weight_; }
 

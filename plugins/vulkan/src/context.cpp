@@ -105,7 +105,9 @@ Status VulkanContext::plan(const Graph& graph, std::vector<Upload>& uploads, siz
     size_t bytes = t.desc.bytes();
     if (t.role == TensorRole::bound) {
       auto* buf = dynamic_cast<DeviceBuffer*>(t.buffer);
-      if (!buf) return Status::error(ErrorCode::invalid_request, "tensor '" + t.name + "' is bound to a buffer of another device");
+      if (!buf || &buf->device() != &device_) {
+        return Status::error(ErrorCode::invalid_request, "tensor '" + t.name + "' is bound to a buffer of another device");
+      }
       if (buf->chunks().size() > 1) {
         if (t.offset != 0 || !buf->weight() || buf->weight()->bytes() != bytes) {
           return Status::error(ErrorCode::invalid_request, "tensor '" + t.name + "' must bind a split weight whole");

@@ -73,6 +73,10 @@ Result<std::unique_ptr<VulkanDevice>> VulkanDevice::open(Instance& instance, VkP
     *tail = &f16a;
     tail = &f16a.pNext;
   }
+  if (has_extension(exts, VK_EXT_MEMORY_BUDGET_EXTENSION_NAME)) {
+    enable_exts.push_back(VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
+    self->memory_budget_ = true;
+  }
   vkGetPhysicalDeviceFeatures2(physical, &feats);
   // Only what the shaders may use; robustness and the rest stay off.
   VkPhysicalDeviceFeatures core{};
@@ -87,6 +91,10 @@ Result<std::unique_ptr<VulkanDevice>> VulkanDevice::open(Instance& instance, VkP
   caps.subgroup_arithmetic = options.subgroups && (subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) &&
                              (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT) &&
                              (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_BASIC_BIT);
+  // On CPU-type devices caches do what shared memory would, and barriers and cross-lane
+  // reductions are costly: one kernel without either serves every size (5x faster on lavapipe).
+  caps.direct_mat_mat = options.matmul_kernels.empty() ? props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU
+                                                       : options.matmul_kernels == "cpu";
   caps.max_storage_range = props.limits.maxStorageBufferRange;
   caps.storage_align = std::max<uint64_t>(16, props.limits.minStorageBufferOffsetAlignment);
   caps.max_group_count_x = std::min<uint32_t>(props.limits.maxComputeWorkGroupCount[0], 65535);
@@ -155,6 +163,23 @@ void VulkanDevice::describe(const VkPhysicalDeviceProperties& props) {
   if (caps_.int16_storage) info_.features.push_back("int16_storage");
   if (caps_.subgroup_arithmetic) info_.features.push_back("subgroups");
   info_.features.push_back("subgroup_size=" + std::to_string(caps_.subgroup_size));
+}
+
+DeviceInfo VulkanDevice::info() const {
+  DeviceInfo info = info_;
+  if (!memory_budget_) return info;
+  auto budget = vk_struct<VkPhysicalDeviceMemoryBudgetPropertiesEXT>(
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_BUDGET_PROPERTIES_EXT);
+  auto props = vk_struct<VkPhysicalDeviceMemoryProperties2>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_PROPERTIES_2);
+  props.pNext = &budget;
+  vkGetPhysicalDeviceMemoryProperties2(physical_, &props);
+  uint64_t free_bytes = 0;
+  for (uint32_t i = 0; i < props.memoryProperties.memoryHeapCount; ++i) {
+    if (!(props.memoryProperties.memoryHeaps[i].flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT)) continue;
+    free_bytes += budget.heapBudget[i] > budget.heapUsage[i] ? budget.heapBudget[i] - budget.heapUsage[i] : 0;
+  }
+  info.memory_free = std::min(free_bytes, info.memory_total);
+  return info;
 }
 
 bool VulkanDevice::supports(OpKind kind, TensorType weight_type) const {

@@ -25,12 +25,16 @@ struct DeviceCaps {
   uint64_t max_storage_range = 0;    // bytes one storage-buffer binding may span
   uint64_t storage_align = 16;       // minStorageBufferOffsetAlignment (at least 16)
   uint32_t max_group_count_x = 65535;
+  bool direct_mat_mat = false; // mul_mat always uses the register-blocked kernel (CPU devices)
 };
 
 // Choices from the plugin options.
 struct DeviceOptions {
   uint64_t max_binding_bytes = 0; // cap on one weight chunk (0 = the device limit)
   bool subgroups = true;          // false: use the shared-memory reductions even where subgroups work
+  // mul_mat kernels: "gpu" (matrix-vector below 8 columns, shared-memory tiles above), "cpu"
+  // (register-blocked for every size), or "" = by device type (CPU-type devices: "cpu").
+  std::string matmul_kernels;
 };
 
 class VulkanDevice final : public Device {
@@ -39,7 +43,7 @@ class VulkanDevice final : public Device {
                                                     const DeviceOptions& options);
   ~VulkanDevice() override;
 
-  DeviceInfo info() const override { return info_; }
+  DeviceInfo info() const override;
   bool supports(OpKind kind, TensorType weight_type) const override;
   Result<std::unique_ptr<Buffer>> allocate(size_t bytes, BufferUsage usage) override;
   Result<std::unique_ptr<Buffer>> upload_weight(const TensorDesc& desc, std::span<const std::byte> data) override;
@@ -71,6 +75,7 @@ class VulkanDevice final : public Device {
   uint32_t queue_family_ = 0;
   std::mutex queue_mutex_;
   VkPhysicalDeviceMemoryProperties memory_{};
+  bool memory_budget_ = false; // VK_EXT_memory_budget: live free-memory numbers
   DeviceCaps caps_;
   uint64_t max_binding_bytes_ = 0;
   DeviceInfo info_;

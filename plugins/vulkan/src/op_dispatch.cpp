@@ -49,7 +49,6 @@ Status record_weight_op(Recorder& rec, const VulkanDevice& device, const Graph& 
   const int64_t K = w.desc.ne[0], N = w.desc.rows();
   const uint32_t row = static_cast<uint32_t>(*row_bytes(w.desc.type, K));
   const std::string type(type_name(w.desc.type));
-  (void)device;
 
   if (op.op == OpKind::get_rows) {
     if (!is_i32(x)) return bad(op, "ids must be I32");
@@ -75,9 +74,12 @@ Status record_weight_op(Recorder& rec, const VulkanDevice& device, const Graph& 
   if (!is_f32(x) || x.desc.ne[0] != K) return bad(op, "src1 must be F32 with ne[0] equal to the weight's");
   const int64_t M = x.desc.rows();
   if (!is_f32(d) || d.desc.elements() != N * M) return bad(op, "dst must be F32 [N, M]");
-  const bool tiled = M >= kMatMatMinColumns;
-  const std::string shader = tiled ? "mul_mat_mat_" + type
-                                   : "mul_mat_vec_" + type + (device.caps().subgroup_arithmetic ? "" : "_nosg");
+  const bool direct = device.caps().direct_mat_mat;
+  const bool tiled = direct || M >= kMatMatMinColumns;
+  const uint32_t tile_rows = direct ? 64 : 32, tile_cols = direct ? 16 : 32;
+  const std::string shader = !tiled  ? "mul_mat_vec_" + type + (device.caps().subgroup_arithmetic ? "" : "_nosg")
+                             : direct ? "mul_mat_direct_" + type
+                                      : "mul_mat_mat_" + type;
   for (const auto& piece : weight_pieces(w, locs[op.src[0]])) {
     PushParams p;
     p.n[0] = static_cast<uint32_t>(K);
@@ -86,8 +88,8 @@ Status record_weight_op(Recorder& rec, const VulkanDevice& device, const Graph& 
     p.n[3] = static_cast<uint32_t>(N);
     p.u[0] = row;
     p.u[1] = static_cast<uint32_t>(piece.row_begin);
-    p.u[2] = tiled ? div_up(piece.rows, 32) : div_up(piece.rows, 2);
-    uint64_t groups = tiled ? uint64_t{p.u[2]} * div_up(M, 32) : uint64_t{p.u[2]} * M;
+    p.u[2] = tiled ? div_up(piece.rows, tile_rows) : div_up(piece.rows, 2);
+    uint64_t groups = tiled ? uint64_t{p.u[2]} * div_up(M, tile_cols) : uint64_t{p.u[2]} * M;
     if (Status s = rec.dispatch(shader, {piece.bind, locs[op.src[1]].bind, locs[op.dst].bind}, p,
                                 static_cast<uint32_t>(groups), 0b100);
         !s)

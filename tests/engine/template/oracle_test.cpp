@@ -53,6 +53,8 @@ std::vector<Conversation> conversations() {
                                      msg("user", "Tell me a \"joke\" about <tags> & 'quotes'.")})});
   out.push_back({"multi_turn_no_generation_prompt",
                  base({msg("user", "Hi"), msg("assistant", "  Hello there.  ")}, false)});
+  out.push_back({"template_syntax_in_content", base({msg("user", "Explain {{ x }} and {% if %} and \\n in Jinja.\n\n  Indented line.")})});
+  out.push_back({"system_only", base({msg("system", "Only a system prompt.")})});
   out.push_back({"empty_content", base({msg("system", ""), msg("user", "")})});
 
   Message call = msg("assistant", "");

@@ -1,6 +1,7 @@
 // AVX2 + FMA + F16C kernels (compiled with -mavx2 -mfma -mf16c; chosen at run time by cpuid).
 #include <immintrin.h>
 
+#include <cmath>
 #include <cstring>
 #include <type_traits>
 

@@ -1,4 +1,5 @@
 // Portable (scalar) kernels: always available, and the fallback for any type a SIMD path lacks.
+#include <cmath>
 #include <cstring>
 
 #include "kernels/block_decode.hpp"
@@ -112,6 +113,16 @@ void scale_add_f16(float* acc, float keep, float weight, const f16_bits* v, int6
   for (int64_t i = 0; i < n; ++i) acc[i] = acc[i] * keep + weight * f16_to_f32(v[i]);
 }
 
+float exp_shifted(float* s, int64_t n, float max) {
+  float sum = 0;
+  for (int64_t i = 0; i < n; ++i) sum += (s[i] = std::exp(s[i] - max));
+  return sum;
+}
+
+void silu_mul(const float* g, const float* u, float* out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] = g[i] / (1.0f + std::exp(-g[i])) * (u ? u[i] : 1.0f);
+}
+
 void set(KernelSet& s, TensorType t, DotFn fn, TensorType act) {
   s.weight[static_cast<uint32_t>(t)] = WeightKernel{fn, act};
 }
@@ -123,6 +134,8 @@ void fill_portable_kernels(KernelSet& s) {
   s.dot_f16 = dot_f16;
   s.scale_add_f32 = scale_add_f32;
   s.scale_add_f16 = scale_add_f16;
+  s.exp_shifted = exp_shifted;
+  s.silu_mul = silu_mul;
   set(s, TensorType::F32, dot_float<float, f32_identity>, TensorType::F32);
   set(s, TensorType::F16, dot_float<f16_bits, f16_to_f32>, TensorType::F32);
   set(s, TensorType::BF16, dot_float<uint16_t, bf16_to_f32>, TensorType::F32);

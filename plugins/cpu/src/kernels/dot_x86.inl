@@ -341,6 +341,51 @@ void scale_add_f16(float* acc, float keep, float weight, const uint16_t* v, int6
   for (; i < n; ++i) acc[i] = acc[i] * keep + weight * half_to_float(v[i]);
 }
 
+// exp(x): Cody-Waite range reduction and Cephes' expf polynomial, about 1 ulp; x is clamped
+// to [-87, 88] (below gives ~0, above ~FLT_MAX / 2).
+inline __m256 exp_ps(__m256 x) {
+  x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.0f)), _mm256_set1_ps(88.0f));
+  const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+  p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+  const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+  return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+}
+
+float exp_shifted(float* s, int64_t n, float max) {
+  const __m256 m = _mm256_set1_ps(max);
+  __m256 sum = _mm256_setzero_ps();
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 e = exp_ps(_mm256_sub_ps(_mm256_loadu_ps(s + i), m));
+    _mm256_storeu_ps(s + i, e);
+    sum = _mm256_add_ps(sum, e);
+  }
+  float total = hsum(sum);
+  for (; i < n; ++i) total += (s[i] = std::exp(s[i] - max));
+  return total;
+}
+
+void silu_mul(const float* g, const float* u, float* out, int64_t n) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 x = _mm256_loadu_ps(g + i);
+    __m256 y = _mm256_div_ps(x, _mm256_add_ps(one, exp_ps(_mm256_sub_ps(_mm256_setzero_ps(), x))));
+    if (u) y = _mm256_mul_ps(y, _mm256_loadu_ps(u + i));
+    _mm256_storeu_ps(out + i, y);
+  }
+  for (; i < n; ++i) out[i] = g[i] / (1.0f + std::exp(-g[i])) * (u ? u[i] : 1.0f);
+}
+
 // Turns a kernel templated on the column count into a DotFn.
 template <template <int> class K>
 void dispatch_cols(int64_t k, const void* w, const void* act, size_t act_stride, int n_cols, float* out,
@@ -367,6 +412,8 @@ void fill_x86(llmhost::cpu::KernelSet& s) {
   s.dot_f16 = dot_half<load8_f16>;
   s.scale_add_f32 = scale_add_f32;
   s.scale_add_f16 = scale_add_f16;
+  s.exp_shifted = exp_shifted;
+  s.silu_mul = silu_mul;
   auto set = [&](TensorType t, llmhost::cpu::DotFn fn, TensorType act) {
     s.weight[static_cast<uint32_t>(t)] = llmhost::cpu::WeightKernel{fn, act};
   };

@@ -38,8 +38,14 @@ struct KernelSet {
   float (*dot_f16)(const float* q, const f16_bits* k, int64_t n) = nullptr;
   void (*scale_add_f32)(float* acc, float keep, float weight, const float* v, int64_t n) = nullptr;
   void (*scale_add_f16)(float* acc, float keep, float weight, const f16_bits* v, int64_t n) = nullptr;
-  // Prompt-path GEMM on packed rows (null where the path has none).
+  // s[i] = exp(s[i] - max) for i < n; returns the sum (softmax numerators).
+  float (*exp_shifted)(float* s, int64_t n, float max) = nullptr;
+  // out[i] = silu(g[i]) * (u ? u[i] : 1) for i < n (SwiGLU's gate, or plain SiLU when u is null).
+  void (*silu_mul)(const float* g, const float* u, float* out, int64_t n) = nullptr;
+  // Prompt-path GEMM on packed rows (null where the path has none), and the weight-row packer
+  // it uses (pack_weight_row or a SIMD equivalent).
   GemmFn gemm = nullptr;
+  void (*pack_weight)(TensorType type, const void* src, int64_t k, std::byte* dst) = pack_weight_row;
 
   const WeightKernel* find(TensorType t) const {
     const auto i = static_cast<uint32_t>(t);

@@ -42,7 +42,7 @@ void pack_qk(const void* src, int64_t k, PackedRow out) {
     std::memcpy(out.q + QK_K * i, dec.q, QK_K);
     for (int g = 0; g < 16; ++g) {
       out.scale[16 * i + g] = dec.d * static_cast<float>(dec.sc[g]);
-      out.offset[16 * i + g] = -(dec.dmin * static_cast<float>(dec.mn[g]));
+      out.offset[16 * i + g] = 0.0f - dec.dmin * static_cast<float>(dec.mn[g]);
     }
   }
 }

@@ -1,5 +1,5 @@
 // kv_store (rows into the F32 / F16 cache) and causal attention over cache spans with GQA and
-// an online softmax, parallel over (token, head) pairs.
+// a chunked online softmax, parallel over (token, head) pairs.
 #include <algorithm>
 #include <cmath>
 
@@ -60,32 +60,47 @@ Status run_attention(const OpArgs& a) {
   const float scale = a.node.fparams[0];
   const int64_t group = n_head / n_head_kv;
   const int64_t work = tokens * n_head;
-  // Per-thread: accumulator + two conversion rows.
+  // Online softmax over chunks of cells (as flash attention does): each chunk's scores are
+  // exponentiated together against the running maximum, and the accumulator is rescaled only
+  // when a chunk raises that maximum.
+  constexpr int64_t kChunk = 128;
   const int n_threads = a.env.pool.size();
-  float* scratch = reinterpret_cast<float*>(a.env.scratch.get(sizeof(float) * 3 * head_dim * n_threads));
-
+  const int64_t per_thread = kChunk + head_dim;
+  float* scratch = reinterpret_cast<float*>(a.env.scratch.get(sizeof(float) * per_thread * n_threads));
   const KernelSet& kern = a.env.kernels;
   const bool f16_k = k.desc->type == TensorType::F16, f16_v = v.desc->type == TensorType::F16;
   auto body = [&](int index, int n) {
     const Range r = split_evenly(work, index, n);
-    float* acc = scratch + 3 * head_dim * index;
+    float* scores = scratch + per_thread * index;
+    float* acc = scores + kChunk;
     for (int64_t w = r.begin; w < r.end; ++w) {
       const int64_t t = w / n_head, h = w % n_head, kvh = h / group;
       const float* qr = q.f32() + (t * n_head + h) * head_dim;
       float* out = a.dst.f32() + (t * n_head + h) * head_dim;
+      const int64_t begin = spans.i32()[2 * t], end = spans.i32()[2 * t + 1];
       std::fill(acc, acc + head_dim, 0.0f);
       float max = -INFINITY, sum = 0.0f;
-      for (int64_t cell = spans.i32()[2 * t]; cell < spans.i32()[2 * t + 1]; ++cell) {
-        const int64_t at = cell * kv_width + kvh * head_dim;
-        const float s = scale * (f16_k ? kern.dot_f16(qr, reinterpret_cast<const f16_bits*>(k.data) + at, head_dim)
-                                       : kern.dot_f32(qr, k.f32() + at, head_dim));
-        // Online softmax: rescale what was summed so far when the running maximum grows.
-        const float new_max = std::max(max, s);
-        const float keep = std::exp(max - new_max), weight = std::exp(s - new_max);
-        if (f16_v) kern.scale_add_f16(acc, keep, weight, reinterpret_cast<const f16_bits*>(v.data) + at, head_dim);
-        else kern.scale_add_f32(acc, keep, weight, v.f32() + at, head_dim);
-        sum = sum * keep + weight;
-        max = new_max;
+      for (int64_t c0 = begin; c0 < end; c0 += kChunk) {
+        const int64_t count = std::min(kChunk, end - c0);
+        float chunk_max = max;
+        for (int64_t j = 0; j < count; ++j) {
+          const int64_t at = (c0 + j) * kv_width + kvh * head_dim;
+          scores[j] = scale * (f16_k ? kern.dot_f16(qr, reinterpret_cast<const f16_bits*>(k.data) + at, head_dim)
+                                     : kern.dot_f32(qr, k.f32() + at, head_dim));
+          chunk_max = std::max(chunk_max, scores[j]);
+        }
+        if (chunk_max > max) {
+          const float keep = std::exp(max - chunk_max); // 0 for the first chunk
+          for (int64_t i = 0; i < head_dim; ++i) acc[i] *= keep;
+          sum *= keep;
+          max = chunk_max;
+        }
+        sum += kern.exp_shifted(scores, count, max);
+        for (int64_t j = 0; j < count; ++j) {
+          const int64_t at = (c0 + j) * kv_width + kvh * head_dim;
+          if (f16_v) kern.scale_add_f16(acc, 1.0f, scores[j], reinterpret_cast<const f16_bits*>(v.data) + at, head_dim);
+          else kern.scale_add_f32(acc, 1.0f, scores[j], v.f32() + at, head_dim);
+        }
       }
       const float inv = sum > 0.0f ? 1.0f / sum : 0.0f;
       for (int64_t i = 0; i < head_dim; ++i) out[i] = acc[i] * inv;

@@ -52,8 +52,6 @@ Status unary(const OpArgs& a, Fn&& fn) {
   return Status::success();
 }
 
-inline float silu(float v) { return v / (1.0f + std::exp(-v)); }
-
 inline float gelu_tanh(float v) {
   constexpr float kSqrt2OverPi = 0.79788456080286535588f;
   return 0.5f * v * (1.0f + std::tanh(kSqrt2OverPi * v * (1.0f + 0.044715f * v * v)));
@@ -69,7 +67,16 @@ Status run_scale(const OpArgs& a) {
   return unary(a, [s](float v) { return v * s; });
 }
 
-Status run_silu(const OpArgs& a) { return unary(a, silu); }
+Status run_silu(const OpArgs& a) {
+  const TensorRef& x = a.src[0];
+  if (!is_f32(x) || !is_f32(a.dst)) return op_error(a, "operands must be F32");
+  if (x.desc->elements() != a.dst.desc->elements()) return op_error(a, "dst size differs from src0");
+  const int64_t width = x.desc->ne[0];
+  parallel_rows(a.env.pool, x.desc->rows(), width, [&](int64_t r0, int64_t r1) {
+    a.env.kernels.silu_mul(x.f32() + r0 * width, nullptr, a.dst.f32() + r0 * width, (r1 - r0) * width);
+  });
+  return Status::success();
+}
 Status run_gelu(const OpArgs& a) { return unary(a, gelu_tanh); }
 
 Status run_swiglu(const OpArgs& a) {
@@ -79,7 +86,7 @@ Status run_swiglu(const OpArgs& a) {
     return op_error(a, "src0, src1 and dst must have one shape");
   const int64_t width = g.desc->ne[0];
   parallel_rows(a.env.pool, g.desc->rows(), width, [&](int64_t r0, int64_t r1) {
-    for (int64_t i = r0 * width; i < r1 * width; ++i) a.dst.f32()[i] = silu(g.f32()[i]) * u.f32()[i];
+    a.env.kernels.silu_mul(g.f32() + r0 * width, u.f32() + r0 * width, a.dst.f32() + r0 * width, (r1 - r0) * width);
   });
   return Status::success();
 }

@@ -40,7 +40,7 @@ void mul_mat_packed(OpEnv& env, TensorType type, const std::byte* weight, size_t
       const int64_t r0 = t * kTileRows, rows = std::min(kTileRows, n - r0);
       const int64_t rows_padded = round_up(rows, kGemmRows);
       for (int64_t r = 0; r < rows; ++r)
-        pack_weight_row(type, weight + static_cast<size_t>(r0 + r) * weight_row_bytes, k, tile + row * static_cast<size_t>(r));
+        env.kernels.pack_weight(type, weight + static_cast<size_t>(r0 + r) * weight_row_bytes, k, tile + row * static_cast<size_t>(r));
       std::memset(tile + row * static_cast<size_t>(rows), 0, row * static_cast<size_t>(rows_padded - rows));
       for (int64_t c = 0; c < m; c += kGemmCols) {
         for (int64_t r = 0; r < rows_padded; r += kGemmRows) {

@@ -1,6 +1,5 @@
 // Rotary position embedding, normal (adjacent pairs) and NeoX (split halves) layouts.
 #include <cmath>
-#include <vector>
 
 #include "ops/ops.hpp"
 #include "ops/parallel.hpp"
@@ -22,33 +21,48 @@ Status run_rope(const OpArgs& a) {
   const float base = a.node.fparams[0], freq_scale = a.node.fparams[1] != 0.0f ? a.node.fparams[1] : 1.0f;
   if (!(base > 0.0f)) return op_error(a, "freq_base must be positive");
 
-  // Inverse frequencies, shared by every token.
-  std::vector<float> inv_freq(static_cast<size_t>(n_dims / 2));
-  for (int i = 0; i < n_dims / 2; ++i) {
-    float f = std::pow(base, -2.0f * static_cast<float>(i) / static_cast<float>(n_dims));
-    if (factors.present()) f /= factors.f32()[i];
-    inv_freq[static_cast<size_t>(i)] = f;
-  }
   const int64_t half = n_dims / 2;
   const int64_t pair_stride = mode == 2 ? half : 1;
-  parallel_rows(a.env.pool, tokens, n_heads * head_dim, [&](int64_t t0, int64_t t1) {
+  // cos / sin depend on the token and the pair only: compute them once per token, not per head.
+  // Scratch: the inverse frequencies, then a cos / sin table per thread.
+  const int n_threads = a.env.pool.size();
+  float* inv_freq = reinterpret_cast<float*>(a.env.scratch.get(sizeof(float) * static_cast<size_t>(half) * (1 + 2 * n_threads)));
+  float* tables = inv_freq + half;
+  for (int64_t i = 0; i < half; ++i) {
+    float f = std::pow(base, -2.0f * static_cast<float>(i) / static_cast<float>(n_dims));
+    if (factors.present()) f /= factors.f32()[i];
+    inv_freq[i] = f;
+  }
+  auto rotate = [&](int64_t t0, int64_t t1, float* cs) {
+    float* sn = cs + half;
     for (int64_t t = t0; t < t1; ++t) {
       const float p = static_cast<float>(pos.i32()[t]) * freq_scale;
+      for (int64_t i = 0; i < half; ++i) {
+        const float theta = p * inv_freq[i];
+        cs[i] = std::cos(theta);
+        sn[i] = std::sin(theta);
+      }
       for (int64_t h = 0; h < n_heads; ++h) {
         const float* xr = x.f32() + (t * n_heads + h) * head_dim;
         float* dr = a.dst.f32() + (t * n_heads + h) * head_dim;
         for (int64_t i = 0; i < half; ++i) {
           const int64_t i0 = mode == 2 ? i : 2 * i;
-          const float theta = p * inv_freq[static_cast<size_t>(i)];
-          const float c = std::cos(theta), s = std::sin(theta);
           const float x0 = xr[i0], x1 = xr[i0 + pair_stride];
-          dr[i0] = x0 * c - x1 * s;
-          dr[i0 + pair_stride] = x0 * s + x1 * c;
+          dr[i0] = x0 * cs[i] - x1 * sn[i];
+          dr[i0 + pair_stride] = x0 * sn[i] + x1 * cs[i];
         }
         for (int64_t i = n_dims; i < head_dim; ++i) dr[i] = xr[i];
       }
     }
-  });
+  };
+  if (tokens * n_heads * head_dim < kMinParallelElements || n_threads == 1) {
+    rotate(0, tokens, tables);
+  } else {
+    a.env.pool.run([&](int index, int n) {
+      const Range r = split_evenly(tokens, index, n);
+      rotate(r.begin, r.end, tables + 2 * half * index);
+    });
+  }
   return Status::success();
 }
 

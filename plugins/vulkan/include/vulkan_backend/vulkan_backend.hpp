@@ -5,7 +5,10 @@
 //             (default: every device found);
 //   "max_binding_bytes": cap on the bytes of one weight chunk (default: the device's
 //             maxStorageBufferRange); mainly for tests of split weights;
-//   "subgroups": false: reduce through shared memory even where subgroup arithmetic works.
+//   "subgroups": false: reduce through shared memory even where subgroup arithmetic works;
+//   "matmul_kernels": "gpu" (matrix-vector kernel below 8 activation columns, shared-memory
+//             tiles from 8; the default on GPUs) or "cpu" (one register-blocked kernel for all
+//             sizes; the default on CPU-type devices such as lavapipe).
 // Env LLMHOST_VK_VALIDATION=1 enables VK_LAYER_KHRONOS_validation when it is installed.
 #pragma once
 

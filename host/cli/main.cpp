@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "store/model_store.hpp"
 #include "engine/tokenizer/tokenize_cli.hpp"
 
 #ifndef LLMHOST_VERSION
@@ -11,6 +13,21 @@
 #endif
 
 namespace {
+
+// tokenize/detokenize take a GGUF path; a model name is looked up in the configured store.
+std::vector<std::string> with_model_path(std::vector<std::string> args) {
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] != "--model" && args[i] != "-m") continue;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(args[i + 1], ec)) break;
+    auto cfg = llmhost::cli::load_config(llmhost::cli::Args{});
+    if (!cfg) break;
+    llmhost::store::ModelStore store(cfg->models.dir, cfg->models.import_dir);
+    if (auto entry = store.resolve(args[i + 1])) args[i + 1] = entry->gguf_path.string();
+    break;
+  }
+  return args;
+}
 
 void usage(std::ostream& out) {
   out << "usage: llmhost <command> [options]\n\n"
@@ -21,8 +38,8 @@ void usage(std::ostream& out) {
          "  pull URL|hf://org/repo/file.gguf [--name NAME]   download a GGUF into the model store\n"
          "  bench -m MODEL [-p 512] [-n 128] [-t THREADS] [-r 5] [-o md|json]   llama-bench style speed test\n"
          "  plugins [--config FILE]   list plugin files found, what was loaded, and why any was refused\n"
-         "  tokenize --model GGUF [--no-bos] [--no-parse-special] [-f FILE | --stdin | TEXT]\n"
-         "  detokenize --model GGUF \"[ids]\"\n"
+         "  tokenize --model MODEL|GGUF [--no-bos] [--no-parse-special] [-f FILE | --stdin | TEXT]\n"
+         "  detokenize --model MODEL|GGUF \"[ids]\"\n"
          "  version                   print the version\n\n"
          "Environment: LLMHOST_CONFIG, LLMHOST_HOST, LLMHOST_MODELS, LLMHOST_BACKEND, LLMHOST_KEEP_ALIVE,\n"
          "LLMHOST_API_KEY, LLMHOST_NUM_PARALLEL, LLMHOST_MAX_LOADED_MODELS, LLMHOST_CONTEXT_LENGTH,\n"
@@ -45,8 +62,8 @@ int main(int argc, char** argv) {
   if (cmd == "run") return cmd_run(args);
   if (cmd == "bench") return cmd_bench(args);
   if (cmd == "pull") return cmd_pull(args);
-  if (cmd == "tokenize") return llmhost::tok::run_tokenize_command(args, std::cout, std::cerr);
-  if (cmd == "detokenize") return llmhost::tok::run_detokenize_command(args, std::cout, std::cerr);
+  if (cmd == "tokenize") return llmhost::tok::run_tokenize_command(with_model_path(args), std::cout, std::cerr);
+  if (cmd == "detokenize") return llmhost::tok::run_detokenize_command(with_model_path(args), std::cout, std::cerr);
   if (cmd == "version" || cmd == "--version" || cmd == "-v") {
     std::cout << "llmhost version " << LLMHOST_VERSION << "\n";
     return 0;

@@ -9,4 +9,6 @@ function(llmhost_add_plugin name)
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
     PREFIX "lib")
+  # Installed plugins live where the host looks by default: <prefix>/lib/llmhost/plugins.
+  install(TARGETS ${target} LIBRARY DESTINATION lib/llmhost/plugins COMPONENT plugins)
 endfunction()

@@ -48,7 +48,7 @@ bool install_clients(const fs::path& work, std::string& output) {
   const fs::path stamp = work / "node_modules" / ".llmhost-lock";
   const std::string lock = read_file(work / "package-lock.json");
   if (fs::exists(stamp) && read_file(stamp) == lock) return true;
-  const std::string cmd = "cd '" + work.string() + "' && npm ci --no-audit --no-fund";
+  const std::string cmd = "cd '" + work.string() + "' && npm ci --no-audit --no-fund --fetch-retries=1 --fetch-timeout=60000";
   if (run_command({"sh", "-c", cmd}, output) != 0) return false;
   std::ofstream(stamp, std::ios::binary) << lock;
   return true;

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <sstream>
+
 #include "host_process.hpp"
 
 namespace llmhost::testing {
@@ -40,6 +42,22 @@ TEST_F(Host, ReportsItsVersionAndLogsEachRequest) {
   EXPECT_TRUE(json::parse(r.body).contains("version"));
   EXPECT_FALSE(r.header("x-request-id").empty());
   EXPECT_TRUE(host_.wait_for_log("GET /api/version 200")) << host_.logs();
+}
+
+TEST_F(Host, JsonLogsAreOneValidObjectPerLine) {
+  start("logging:\n  format: json\n");
+  EXPECT_EQ(host_.request("GET", "/api/nope%22quoted").status, 404);
+  ASSERT_TRUE(host_.wait_for_log("GET /api/nope")) << host_.logs();
+  std::istringstream lines(host_.logs());
+  int parsed = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] != '{') continue;
+    auto j = json::parse(line, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << line;
+    EXPECT_TRUE(j.contains("msg") && j.contains("level"));
+    ++parsed;
+  }
+  EXPECT_GT(parsed, 3);
 }
 
 TEST_F(Host, UnknownRoutesGetJson404InTheirApisShape) {

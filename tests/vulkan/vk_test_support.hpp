@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -18,6 +19,12 @@
 #include "vulkan_backend/vulkan_backend.hpp"
 
 namespace llmhost::vktest {
+
+#if defined(LLMHOST_VK_VALIDATION_IN_TESTS)
+// Debug test runs turn the Khronos validation layer on (used when the Debian package
+// vulkan-validationlayers is installed; a no-op otherwise). Set before any backend is made.
+inline const bool kValidationRequested = [] { return ::setenv("LLMHOST_VK_VALIDATION", "1", 0) == 0; }();
+#endif
 
 class TestHost final : public HostServices {
  public:

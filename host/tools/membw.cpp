@@ -1,0 +1,68 @@
+// llmhost-membw: read bandwidth of main memory, the ceiling for decode speed (each generated
+// token streams every weight once). Reads a buffer (default 1 GiB) with T threads, R times, and
+// prints the best GB/s.   usage: llmhost-membw [-t THREADS] [-s MIB] [-r REPS] [-o json]
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+// Sums 64-bit words with four independent accumulators so loads, not adds, are the limit.
+uint64_t read_range(const uint64_t* p, size_t n) {
+  uint64_t a = 0, b = 0, c = 0, d = 0;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    a += p[i];
+    b += p[i + 1];
+    c += p[i + 2];
+    d += p[i + 3];
+  }
+  for (; i < n; ++i) a += p[i];
+  return a + b + c + d;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  int threads = 2, reps = 5;
+  size_t mib = 1024;
+  bool json = false;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string f = argv[i];
+    if (f == "-t") threads = std::max(1, std::atoi(argv[i + 1]));
+    else if (f == "-s") mib = static_cast<size_t>(std::max(1, std::atoi(argv[i + 1])));
+    else if (f == "-r") reps = std::max(1, std::atoi(argv[i + 1]));
+    else if (f == "-o") json = std::string(argv[i + 1]) == "json";
+  }
+  const size_t bytes = mib << 20;
+  const size_t words = bytes / sizeof(uint64_t);
+  std::unique_ptr<uint64_t[]> buf(new uint64_t[words]);
+  for (size_t i = 0; i < words; ++i) buf[i] = i; // touch every page before timing
+  double best = 0;
+  volatile uint64_t sink = 0;
+  for (int r = 0; r < reps; ++r) {
+    std::vector<std::thread> pool;
+    std::vector<uint64_t> sums(static_cast<size_t>(threads));
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int t = 0; t < threads; ++t) {
+      const size_t begin = words * static_cast<size_t>(t) / static_cast<size_t>(threads);
+      const size_t end = words * static_cast<size_t>(t + 1) / static_cast<size_t>(threads);
+      pool.emplace_back([&, t, begin, end] { sums[static_cast<size_t>(t)] = read_range(buf.get() + begin, end - begin); });
+    }
+    for (auto& th : pool) th.join();
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    for (auto v : sums) sink = sink + v;
+    best = std::max(best, static_cast<double>(bytes) / s / 1e9);
+  }
+  if (json)
+    std::printf("{\"threads\": %d, \"bytes\": %zu, \"reps\": %d, \"best_gbps\": %.2f}\n", threads, bytes, reps, best);
+  else
+    std::printf("memory read bandwidth: %.2f GB/s (%d threads, %zu MiB, best of %d)\n", best, threads, mib, reps);
+  return sink == 42 ? 1 : 0; // keeps the sums alive
+}

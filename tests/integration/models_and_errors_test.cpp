@@ -111,6 +111,7 @@ TEST_P(ModelsAndErrors, StructuredOutputIsRefusedNamingTheField) {
   r = post("/v1/chat/completions", chat);
   EXPECT_TRUE(r.status == 501 || r.status == 400) << r.status << " " << r.body;
   EXPECT_NE(openai_error(r).find("response_format"), std::string::npos) << r.body;
+  EXPECT_EQ(json::parse(r.body)["error"]["param"], "response_format") << r.body;
   expect_alive();
 }
 

@@ -48,6 +48,14 @@ std::string default_message(ErrorCode code) {
   }
 }
 
+// The common handlers name fields by the common request's names; say them as OpenAI spells them.
+std::string wire_param(const std::string& common) {
+  if (common == "format") return "response_format";
+  if (common == "images") return "messages";
+  if (common == "num_predict") return "max_tokens";
+  return common;
+}
+
 } // namespace
 
 int error_status(ErrorCode code) {
@@ -59,7 +67,7 @@ nlohmann::ordered_json error_body(const ErrorEvent& error) {
   nlohmann::ordered_json inner = {
       {"message", error.message.empty() ? default_message(error.code) : error.message},
       {"type", error_type(error.code)},
-      {"param", error.param.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(error.param)},
+      {"param", error.param.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(wire_param(error.param))},
       {"code", error_code_field(error)},
   };
   return {{"error", std::move(inner)}};

@@ -65,9 +65,7 @@ void run_generation(runtime::LoadedModel& model, const GenerationSpec& spec, Eve
   channel->results.resize(static_cast<size_t>(spec.n));
   std::vector<ChoiceState> choices(static_cast<size_t>(spec.n));
 
-  std::vector<int32_t> stop_tokens;
-  for (int32_t id = 0; id < tokenizer.n_vocab(); ++id)
-    if (tokenizer.is_eog(id)) stop_tokens.push_back(id);
+  const std::vector<int32_t>& stop_tokens = tokenizer.vocab().eog_ids;
 
   for (int c = 0; c < spec.n; ++c) {
     auto& st = choices[static_cast<size_t>(c)];

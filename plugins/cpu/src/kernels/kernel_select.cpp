@@ -14,6 +14,7 @@ KernelSet build(Isa isa) {
   if (isa == Isa::avx512) {
     fill_avx512_kernels(set);
     fill_avx512_gemm(set);
+    fill_avx512_decode(set);
   }
 #endif
   return set;

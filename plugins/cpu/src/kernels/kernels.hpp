@@ -21,9 +21,19 @@ using DotFn = void (*)(int64_t k, const void* w, const void* act, size_t act_str
 // Quantizes n floats (a whole number of blocks) into dst in the activation format.
 using QuantizeFn = void (*)(const float* x, void* dst, int64_t n);
 
+// Optional decode path (few activation rows): the activation rows are prepared once per op
+// into a kernel-specific layout (`act_bytes(k)` bytes per row; 0 when k does not suit it) and
+// `dot` takes that layout instead of act_type's.
+struct DecodeKernel {
+  DotFn dot = nullptr;
+  QuantizeFn prepare = nullptr;
+  size_t (*act_bytes)(int64_t k) = nullptr;
+};
+
 struct WeightKernel {
   DotFn dot = nullptr;
   TensorType act_type = TensorType::F32;
+  DecodeKernel decode{};
 };
 
 struct KernelSet {
@@ -75,6 +85,7 @@ void fill_portable_kernels(KernelSet& set);
 void fill_avx2_kernels(KernelSet& set);
 void fill_avx512_kernels(KernelSet& set);
 void fill_avx512_gemm(KernelSet& set);
+void fill_avx512_decode(KernelSet& set);
 #endif
 
 } // namespace llmhost::cpu

@@ -58,12 +58,20 @@ Status run_mul_mat(const OpArgs& a) {
   }
   ThreadPool& pool = a.env.pool;
   MulMatPlan plan{w.data, *w_row, x.data, *act_row, a.dst.f32(), k, n, m, kernel->dot};
-  if (kernel->act_type != TensorType::F32) {
-    std::byte* q = a.env.scratch.get(*act_row * static_cast<size_t>(m));
-    const QuantizeFn quantize =
-        kernel->act_type == TensorType::Q8_K ? a.env.kernels.quantize_q8_k : a.env.kernels.quantize_q8_0;
+  QuantizeFn quantize =
+      kernel->act_type == TensorType::Q8_K ? a.env.kernels.quantize_q8_k : a.env.kernels.quantize_q8_0;
+  const DecodeKernel& decode = kernel->decode;
+  const size_t decode_row = m <= kSmallBatch && decode.dot ? decode.act_bytes(k) : 0;
+  if (decode_row != 0) {
+    plan.dot = decode.dot;
+    plan.act_row_bytes = decode_row;
+    quantize = decode.prepare;
+  }
+  if (kernel->act_type != TensorType::F32 || decode_row != 0) {
+    const size_t q_row = plan.act_row_bytes;
+    std::byte* q = a.env.scratch.get(q_row * static_cast<size_t>(m));
     auto quantize_rows = [&](int64_t r0, int64_t r1) {
-      for (int64_t r = r0; r < r1; ++r) quantize(x.f32() + r * k, q + static_cast<size_t>(r) * *act_row, k);
+      for (int64_t r = r0; r < r1; ++r) quantize(x.f32() + r * k, q + static_cast<size_t>(r) * q_row, k);
     };
     if (m * k < 65536) {
       quantize_rows(0, m);

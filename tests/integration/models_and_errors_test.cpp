@@ -147,7 +147,7 @@ TEST_P(ModelsAndErrors, InvalidOptionTypesAre400) {
 }
 
 // Models are backend-independent here; one backend is enough.
-INSTANTIATE_TEST_SUITE_P(Backends, ModelsAndErrors, ::testing::Values("cpu"), backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, ModelsAndErrors, ::testing::Values("cpu", "vulkan"), backend_name);
 
 } // namespace
 } // namespace llmhost::testing::e2e

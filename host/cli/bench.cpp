@@ -44,11 +44,8 @@ int cmd_bench(const std::vector<std::string>& argv) {
     std::cerr << "usage: llmhost bench -m MODEL [-p 512] [-n 128] [-t THREADS] [-r 5] [-o md|json] [--backend cpu|vulkan]\n";
     return 2;
   }
-  auto cfg = load_config(args.value());
-  if (!cfg) {
-    std::cerr << "llmhost: configuration error: " << cfg.status().message << "\n";
-    return 2;
-  }
+  auto cfg = load_config_or_report(args.value());
+  if (!cfg) return 2;
   spdlog::set_level(spdlog::level::warn);
   auto num = [&](const char* s, const char* l, int def) {
     auto v = args->get(s);

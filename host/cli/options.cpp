@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iostream>
 
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -67,6 +68,15 @@ Result<config::Config> load_config(const Args& args) {
   if (auto v = args.get("log-level")) cfg.logging.level = *v;
   if (auto v = args.get("plugin-path")) cfg.plugins.search_paths.insert(cfg.plugins.search_paths.begin(), *v);
   return cfg;
+}
+
+std::optional<config::Config> load_config_or_report(const Args& args) {
+  auto cfg = load_config(args);
+  if (!cfg) {
+    std::cerr << "llmhost: configuration error: " << cfg.status().message << "\n";
+    return std::nullopt;
+  }
+  return std::move(cfg.value());
 }
 
 namespace {

@@ -28,6 +28,10 @@ Result<Args> parse_args(const std::vector<std::string>& argv, const std::vector<
 // the environment; then --host, --models, --backend, --api-key, --log-level flags.
 Result<config::Config> load_config(const Args& args);
 
+// load_config, printing "llmhost: configuration error: ..." to stderr when it fails (the caller
+// then exits with status 2).
+std::optional<config::Config> load_config_or_report(const Args& args);
+
 void setup_logging(const config::LoggingConfig& cfg);
 
 } // namespace llmhost::cli

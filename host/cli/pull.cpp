@@ -128,11 +128,8 @@ int cmd_pull(const std::vector<std::string>& argv) {
     usage();
     return 2;
   }
-  auto cfg = load_config(args.value());
-  if (!cfg) {
-    std::cerr << "llmhost pull: " << cfg.status().message << "\n";
-    return 2;
-  }
+  auto cfg = load_config_or_report(args.value());
+  if (!cfg) return 2;
   config::LoggingConfig quiet = cfg->logging;
   quiet.level = "warn";
   setup_logging(quiet);

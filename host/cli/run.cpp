@@ -95,11 +95,8 @@ int cmd_run(const std::vector<std::string>& argv) {
     std::cerr << "usage: llmhost run MODEL [PROMPT] [--local] [--config FILE]\n";
     return 2;
   }
-  auto cfg = load_config(args.value());
-  if (!cfg) {
-    std::cerr << "llmhost: configuration error: " << cfg.status().message << "\n";
-    return 2;
-  }
+  auto cfg = load_config_or_report(args.value());
+  if (!cfg) return 2;
   spdlog::set_level(args->has("verbose") ? spdlog::level::info : spdlog::level::warn);
   const std::string model = args->positional[0];
   std::string prompt;

@@ -16,11 +16,8 @@ int cmd_serve(const std::vector<std::string>& argv) {
     std::cerr << "llmhost serve: " << args.status().message << "\n";
     return 2;
   }
-  auto cfg = load_config(args.value());
-  if (!cfg) {
-    std::cerr << "llmhost: configuration error: " << cfg.status().message << "\n";
-    return 2;
-  }
+  auto cfg = load_config_or_report(args.value());
+  if (!cfg) return 2;
   setup_logging(cfg->logging);
 
   // Signals are taken by sigwait below, on this thread only: block them before any thread starts.
@@ -55,11 +52,8 @@ int cmd_plugins(const std::vector<std::string>& argv) {
     std::cerr << "llmhost plugins: " << args.status().message << "\n";
     return 2;
   }
-  auto cfg = load_config(args.value());
-  if (!cfg) {
-    std::cerr << "llmhost: configuration error: " << cfg.status().message << "\n";
-    return 2;
-  }
+  auto cfg = load_config_or_report(args.value());
+  if (!cfg) return 2;
   spdlog::set_level(spdlog::level::warn);
   auto set = plugins::PluginSet::load(app::plugin_request(cfg.value()));
   int refused = 0;

@@ -46,6 +46,18 @@ Result<std::string> render_messages(const runtime::LoadedModel& m, const std::st
   return text;
 }
 
+// Answers a request that only loads (or unloads) a model.
+void load_only(runtime::ModelManager& models, const store::ModelEntry& entry, KeepAlive keep_alive, int64_t load_ns,
+               EventSink& sink) {
+  const bool unload = keep_alive && *keep_alive == 0;
+  if (unload) models.unload(entry.ref.key());
+  DoneEvent d;
+  d.model = entry.ref.full();
+  d.reason = unload ? FinishReason::stop : FinishReason::load;
+  d.timings.load_ns = load_ns;
+  sink.emit(d);
+}
+
 Options with_model_parameters(const runtime::LoadedModel& m, Options options) {
   store::apply_parameters(m.parameters, options);
   return options;
@@ -63,15 +75,8 @@ void CommonHandler::chat(const ChatRequest& r, EventSink& sink) {
   auto lease = models_.acquire(*entry, r.keep_alive, &load_ns);
   if (!lease) return emit_error(sink, lease.status());
   auto& m = *lease.value();
-  if (r.messages.empty()) { // Ollama: an empty chat loads (or with keep_alive 0, unloads) the model
-    if (r.keep_alive && *r.keep_alive == 0) models_.unload(entry->ref.key());
-    DoneEvent d;
-    d.model = entry->ref.full();
-    d.reason = r.keep_alive && *r.keep_alive == 0 ? FinishReason::stop : FinishReason::load;
-    d.timings.load_ns = load_ns;
-    sink.emit(d);
-    return;
-  }
+  // Ollama: an empty chat only loads the model (or, with keep_alive 0, unloads it).
+  if (r.messages.empty()) return load_only(models_, *entry, r.keep_alive, load_ns, sink);
   auto text = render_messages(m, m.chat_template, r.messages, r.tools_json, r.think);
   if (!text) return emit_error(sink, text.status());
   GenerationSpec spec;
@@ -92,15 +97,8 @@ void CommonHandler::generate(const GenerateRequest& r, EventSink& sink) {
   auto lease = models_.acquire(*entry, r.keep_alive, &load_ns);
   if (!lease) return emit_error(sink, lease.status());
   auto& m = *lease.value();
-  if (r.prompt.empty() && r.prompt_tokens.empty()) { // load-only (or unload with keep_alive 0)
-    if (r.keep_alive && *r.keep_alive == 0) models_.unload(entry->ref.key());
-    DoneEvent d;
-    d.model = entry->ref.full();
-    d.reason = r.keep_alive && *r.keep_alive == 0 ? FinishReason::stop : FinishReason::load;
-    d.timings.load_ns = load_ns;
-    sink.emit(d);
-    return;
-  }
+  // Ollama: an empty prompt only loads the model (or, with keep_alive 0, unloads it).
+  if (r.prompt.empty() && r.prompt_tokens.empty()) return load_only(models_, *entry, r.keep_alive, load_ns, sink);
   GenerationSpec spec;
   if (!r.prompt_tokens.empty()) {
     spec.prompt = r.prompt_tokens;

@@ -4,11 +4,14 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config git
-  libpoco-dev libboost-dev libboost-filesystem-dev nlohmann-json3-dev libspdlog-dev
-  libgtest-dev libgmock-dev libyaml-cpp-dev
-  libvulkan-dev glslc mesa-vulkan-drivers vulkan-tools
-  python3 python3-jinja2 curl
+  # toolchain
+  build-essential cmake pkg-config
+  # libraries
+  libpoco-dev libboost-dev libboost-filesystem-dev nlohmann-json3-dev libspdlog-dev libyaml-cpp-dev
+  libvulkan-dev glslc mesa-vulkan-drivers
+  # tests: GoogleTest, and Python's jinja2 as the chat-template oracle (python3 also generates
+  # the tokenizer's Unicode tables at build time)
+  libgtest-dev libgmock-dev python3 python3-jinja2
 )
 
 missing=()

@@ -1,6 +1,6 @@
 // mul_mat: dst[m][n] = dot(weight row n, activation row m). Activations are quantized once per
-// op (Q8_0 / Q8_K) so the kernels use integer dot products. Decode (few activation rows) splits
-// weight rows evenly over the threads: it is bound by memory bandwidth. Prompts walk tiles of
+// op (Q8_0 / Q8_K) so the kernels use integer dot products. Decode (few activation rows) hands
+// out chunks of weight rows to the threads: it is bound by memory bandwidth. Prompts walk tiles of
 // weight rows x activation rows so each unpacked weight block serves several activation rows
 // while both stay in cache.
 #include <algorithm>
@@ -90,9 +90,13 @@ Status run_mul_mat(const OpArgs& a) {
       run_block(plan, 0, n, 0, m);
       return Status::success();
     }
-    pool.run([&](int i, int nt) {
-      const Range r = split_evenly(n, i, nt);
-      run_block(plan, r.begin, r.end, 0, m);
+    // Threads take contiguous chunks from a shared counter, so one that gets less of the CPU
+    // (another process on its core) does less of the op instead of holding the others up.
+    const int64_t chunk = std::max<int64_t>(32, n / (8 * pool.size()));
+    std::atomic<int64_t> next_row{0};
+    pool.run([&](int, int) {
+      for (int64_t r = next_row.fetch_add(chunk); r < n; r = next_row.fetch_add(chunk))
+        run_block(plan, r, std::min(n, r + chunk), 0, m);
     });
     return Status::success();
   }

@@ -67,6 +67,9 @@ Result<std::shared_ptr<LoadedModel>> ModelManager::load(const store::ModelEntry&
   if (lm->chat_template.empty())
     if (auto t = lm->file->get_string("tokenizer.chat_template")) lm->chat_template = std::string(*t);
 
+  auto hp = engine::read_hparams(*lm->file);
+  if (!hp) return Status::error(ErrorCode::unsupported, "model '" + entry.ref.full() + "': " + hp.status().message);
+
   std::string failures;
   for (const auto& backend_name : backend_order()) {
     BackendPlugin* backend = plugins_.backend(backend_name);
@@ -80,14 +83,16 @@ Result<std::shared_ptr<LoadedModel>> ModelManager::load(const store::ModelEntry&
     sc.n_batch = cfg_.batch;
     sc.max_queue = cfg_.max_queue;
     sc.kv_type = cfg_.kv_type == "f32" ? TensorType::F32 : TensorType::F16;
-    auto model = engine::Model::load(lm->file, *device, {});
+    sc.n_ctx = static_cast<int32_t>(hp->n_ctx_train > 0 ? std::min<int64_t>(cfg_.context_length, hp->n_ctx_train) : cfg_.context_length);
+    // The memory check counts the KV cache the scheduler allocates next.
+    engine::LoadOptions load_options;
+    load_options.reserve_bytes = engine::KvCache::bytes_needed(hp.value(), {sc.n_slots, sc.n_ctx, sc.kv_type});
+    auto model = engine::Model::load(lm->file, *device, load_options);
     if (!model) {
       spdlog::warn("model '{}' cannot run on backend {}: {}", entry.ref.full(), backend_name, model.status().message);
       failures += "\n  " + backend_name + ": " + model.status().message;
       continue;
     }
-    const auto& hp = model.value()->hparams();
-    sc.n_ctx = static_cast<int32_t>(hp.n_ctx_train > 0 ? std::min<int64_t>(cfg_.context_length, hp.n_ctx_train) : cfg_.context_length);
     auto scheduler = engine::Scheduler::create(model.value(), sc);
     if (!scheduler) {
       failures += "\n  " + backend_name + ": " + scheduler.status().message;

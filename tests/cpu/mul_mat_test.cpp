@@ -2,6 +2,7 @@
 // dequantization and double-precision dot products: tightly against a reference that applies
 // the same Q8 activation quantization the kernels use, and loosely against pure F32.
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <tuple>
 
@@ -172,6 +173,75 @@ TEST(PackedPath, ActivationPackingMatchesQ8_0) {
     int sum = 0;
     for (int64_t i = 0; i < kPackGroup; ++i) sum += q[g * kPackGroup + i];
     EXPECT_EQ(group_sum[g], scale[g] * float(sum));
+  }
+}
+
+// The GEMM's interleaved panel holds exactly the packed rows' values, and its bias correction
+// cancels the +128 the panel activation rows carry.
+TEST(PackedPath, WeightPanelInterleavesPackedRows) {
+  std::mt19937 rng(101);
+  const int64_t k = 512;
+  const int rows = 11; // a partial panel: the rest must read as zeros
+  for (TensorType type : {TensorType::Q4_0, TensorType::Q4_1, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q6_K}) {
+    const int64_t group = panel_group(type);
+    const auto weights = random_weight(rng, type, k, rows);
+    const size_t row = packed_row_bytes(k), src_row = *row_bytes(type, k);
+    std::vector<std::byte> packed(row * rows), panel(panel_bytes(k, group));
+    for (int r = 0; r < rows; ++r) pack_weight_row(type, weights.data() + src_row * r, k, packed.data() + row * r);
+    build_weight_panel(packed.data(), row, rows, k, group, panel.data());
+    for (int r = 0; r < kPanelRows; ++r) {
+      for (int64_t g = 0; g < k / group; ++g) {
+        const std::byte* gp = panel.data() + panel_group_bytes(group) * g;
+        const auto* q = reinterpret_cast<const int8_t*>(gp);
+        const auto* tail = reinterpret_cast<const float*>(gp + group * kPanelRows);
+        int32_t corr;
+        std::memcpy(&corr, tail + kPanelRows + r, 4);
+        int32_t sum = 0;
+        for (int64_t i = 0; i < group; ++i) {
+          const int8_t v = q[(i / 4 * kPanelRows + r) * 4 + i % 4];
+          sum += v;
+          if (r >= rows) {
+            ASSERT_EQ(v, 0);
+            continue;
+          }
+          const auto* rq = reinterpret_cast<const int8_t*>(packed.data() + row * r);
+          const auto* rs = reinterpret_cast<const float*>(packed.data() + row * r + k);
+          const int64_t e = g * group + i;
+          ASSERT_EQ(v, rq[e]) << type_name(type);
+          ASSERT_EQ(tail[r], rs[e / kPackGroup]) << type_name(type);
+          ASSERT_EQ(tail[2 * kPanelRows + r], rs[k / kPackGroup + e / kPackGroup]) << type_name(type);
+        }
+        EXPECT_EQ(corr, -128 * sum);
+        if (r >= rows) {
+          EXPECT_EQ(tail[r], 0.0f);
+        }
+      }
+    }
+  }
+}
+
+TEST(PackedPath, PanelActivationRowMatchesPackedRow) {
+  std::mt19937 rng(102);
+  const int64_t k = 256;
+  const auto x = random_floats(rng, k, -3, 3);
+  std::vector<std::byte> packed(packed_row_bytes(k));
+  pack_activation_row(x.data(), k, packed.data());
+  const auto* q = reinterpret_cast<const int8_t*>(packed.data());
+  const auto* scale = reinterpret_cast<const float*>(packed.data() + k);
+  for (int64_t group : {int64_t{16}, int64_t{32}}) {
+    std::vector<std::byte> panel_row(panel_act_row_bytes(k, group));
+    pack_activation_panel_row(x.data(), k, group, panel_row.data());
+    const auto* pq = reinterpret_cast<const uint8_t*>(panel_row.data());
+    const auto* pscale = reinterpret_cast<const float*>(panel_row.data() + k);
+    for (int64_t i = 0; i < k; ++i) {
+      ASSERT_EQ(int(pq[i]) - 128, q[i]) << i;
+      ASSERT_EQ(pscale[i / group], scale[i / kPackGroup]) << i;
+    }
+    for (int64_t g = 0; g < k / group; ++g) {
+      int sum = 0;
+      for (int64_t i = 0; i < group; ++i) sum += q[g * group + i];
+      EXPECT_EQ(pscale[k / group + g], pscale[g] * float(sum));
+    }
   }
 }
 

@@ -1,7 +1,8 @@
-// The prompt-path GEMM micro-kernel (AVX-512 BW + VNNI): 4 packed weight rows x 4 packed
-// activation rows, 64 elements per step, 16 accumulators in registers. Per (row, column) pair
-// and step: one masked negate (moving the weight's sign onto the activation), one vpdpbusd, one
-// convert and a multiply-add by the product of the two 16-element scales.
+// The prompt-path GEMM micro-kernel (AVX-512 + VNNI) on the panel layouts of packed.hpp:
+// kGemmPanels panels of 16 interleaved weight rows x kGemmCols activation rows. Each step loads
+// one vector of 4 elements x 16 rows per panel and broadcasts 4 activation bytes per column, so
+// every load feeds several vpdpbusd. Integer sums run over a whole scale group (starting from the
+// +128 bias correction); scales are applied once per group.
 #include <immintrin.h>
 
 // GCC 12's AVX-512 intrinsics start from _mm512_undefined_*(), which -Wuninitialized flags
@@ -9,7 +10,7 @@
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
-#include <algorithm>
+#include <cstring>
 
 #include "kernels/kernels.hpp"
 #include "kernels/packed.hpp"
@@ -17,74 +18,81 @@
 namespace llmhost::cpu {
 namespace {
 
-// Scales of 4 consecutive 16-element groups, spread over the 16 lanes (4 lanes per group).
-inline __m512 expand_scales(const float* p, __m512i spread) {
-  return _mm512_permutexvar_ps(spread, _mm512_broadcast_f32x4(_mm_loadu_ps(p)));
+constexpr int R = kGemmPanels, C = kGemmCols;
+
+inline int32_t load_i32(const uint8_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
 }
 
-void gemm_4x4(int64_t k, const std::byte* w, size_t w_stride, const std::byte* a, size_t a_stride, bool has_offset,
-              float* out, size_t out_stride) {
-  const __m512i spread = _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
-  const int8_t* wq[kGemmRows];
-  const float* wscale[kGemmRows];
-  const int8_t* aq[kGemmCols];
-  const float* ascale[kGemmCols];
-  for (int r = 0; r < kGemmRows; ++r) {
-    wq[r] = reinterpret_cast<const int8_t*>(w + r * w_stride);
-    wscale[r] = reinterpret_cast<const float*>(w + r * w_stride + k);
+template <int Group, bool HasOffset>
+void gemm_panels(int64_t k, const std::byte* panels, size_t panel_stride, const std::byte* acts, size_t act_stride,
+                 float* out, size_t out_stride, int valid_rows, int valid_cols) {
+  constexpr size_t group_bytes = static_cast<size_t>(Group * kPanelRows + 3 * 4 * kPanelRows);
+  const int64_t groups = k / Group;
+  const uint8_t* aq[C];
+  const float* ascale[C];
+  for (int c = 0; c < C; ++c) {
+    aq[c] = reinterpret_cast<const uint8_t*>(acts + act_stride * static_cast<size_t>(c));
+    ascale[c] = reinterpret_cast<const float*>(acts + act_stride * static_cast<size_t>(c) + k);
   }
-  for (int c = 0; c < kGemmCols; ++c) {
-    aq[c] = reinterpret_cast<const int8_t*>(a + c * a_stride);
-    ascale[c] = reinterpret_cast<const float*>(a + c * a_stride + k);
-  }
-  __m512 acc[kGemmRows][kGemmCols];
+  __m512 acc[R][C];
   for (auto& row : acc)
     for (auto& v : row) v = _mm512_setzero_ps();
-  const __m512i zero = _mm512_setzero_si512();
 
-  for (int64_t kk = 0; kk < k; kk += 64) {
-    __m512i wabs[kGemmRows];
-    __mmask64 wneg[kGemmRows];
-    __m512 ws[kGemmRows];
-    _Pragma("GCC unroll 4") for (int r = 0; r < kGemmRows; ++r) {
-      const __m512i wv = _mm512_loadu_si512(wq[r] + kk);
-      wabs[r] = _mm512_abs_epi8(wv);
-      wneg[r] = _mm512_movepi8_mask(wv);
-      ws[r] = expand_scales(wscale[r] + kk / kPackGroup, spread);
+  for (int64_t g = 0; g < groups; ++g) {
+    const std::byte* gp[R];
+    for (int r = 0; r < R; ++r) gp[r] = panels + panel_stride * static_cast<size_t>(r) + group_bytes * static_cast<size_t>(g);
+    __m512i isum[R][C];
+    _Pragma("GCC unroll 4") for (int r = 0; r < R; ++r) {
+      const __m512i corr = _mm512_load_si512(gp[r] + Group * kPanelRows + 64);
+      _Pragma("GCC unroll 8") for (int c = 0; c < C; ++c) isum[r][c] = corr;
     }
-    _Pragma("GCC unroll 4") for (int c = 0; c < kGemmCols; ++c) {
-      const __m512i av = _mm512_loadu_si512(aq[c] + kk);
-      const __m512 as = expand_scales(ascale[c] + kk / kPackGroup, spread);
-      _Pragma("GCC unroll 4") for (int r = 0; r < kGemmRows; ++r) {
-        const __m512i signed_a = _mm512_mask_sub_epi8(av, wneg[r], zero, av);
-        const __m512i dot = _mm512_dpbusd_epi32(zero, wabs[r], signed_a);
-        acc[r][c] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_mul_ps(ws[r], as), acc[r][c]);
+    _Pragma("GCC unroll 8") for (int s = 0; s < Group / 4; ++s) {
+      __m512i w[R];
+      _Pragma("GCC unroll 4") for (int r = 0; r < R; ++r) w[r] = _mm512_load_si512(gp[r] + 64 * s);
+      _Pragma("GCC unroll 8") for (int c = 0; c < C; ++c) {
+        const __m512i a = _mm512_set1_epi32(load_i32(aq[c] + g * Group + 4 * s));
+        _Pragma("GCC unroll 4") for (int r = 0; r < R; ++r) isum[r][c] = _mm512_dpbusd_epi32(isum[r][c], a, w[r]);
+      }
+    }
+    _Pragma("GCC unroll 4") for (int r = 0; r < R; ++r) {
+      const __m512 ws = _mm512_load_ps(reinterpret_cast<const float*>(gp[r] + Group * kPanelRows));
+      _Pragma("GCC unroll 8") for (int c = 0; c < C; ++c) {
+        const __m512 scaled = _mm512_mul_ps(_mm512_cvtepi32_ps(isum[r][c]), _mm512_set1_ps(ascale[c][g]));
+        acc[r][c] = _mm512_fmadd_ps(scaled, ws, acc[r][c]);
+      }
+      if constexpr (HasOffset) {
+        const __m512 wo = _mm512_load_ps(reinterpret_cast<const float*>(gp[r] + Group * kPanelRows + 128));
+        _Pragma("GCC unroll 8") for (int c = 0; c < C; ++c)
+          acc[r][c] = _mm512_fmadd_ps(wo, _mm512_set1_ps(ascale[c][groups + g]), acc[r][c]);
       }
     }
   }
 
-  for (int r = 0; r < kGemmRows; ++r) {
-    for (int c = 0; c < kGemmCols; ++c) {
-      float sum = _mm512_reduce_add_ps(acc[r][c]);
-      if (has_offset) {
-        const int64_t groups = k / kPackGroup;
-        const float* woff = wscale[r] + groups;
-        const float* aoff = ascale[c] + groups;
-        __m512 o = _mm512_setzero_ps();
-        for (int64_t g = 0; g < groups; g += 16) {
-          const auto left = static_cast<unsigned>(std::min<int64_t>(16, groups - g));
-          const auto mask = static_cast<__mmask16>((1u << left) - 1u);
-          o = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, woff + g), _mm512_maskz_loadu_ps(mask, aoff + g), o);
-        }
-        sum += _mm512_reduce_add_ps(o);
-      }
-      out[c * out_stride + r] = sum;
-    }
+  for (int r = 0; r < R; ++r) {
+    const int left = valid_rows - r * kPanelRows;
+    if (left <= 0) break;
+    const auto mask = static_cast<__mmask16>(left >= kPanelRows ? 0xffffu : (1u << left) - 1u);
+    for (int c = 0; c < valid_cols; ++c)
+      _mm512_mask_storeu_ps(out + out_stride * static_cast<size_t>(c) + r * kPanelRows, mask, acc[r][c]);
+  }
+}
+
+void gemm(int64_t k, int64_t group, const std::byte* panels, size_t panel_stride, const std::byte* acts,
+          size_t act_stride, bool has_offset, float* out, size_t out_stride, int valid_rows, int valid_cols) {
+  if (group == 32) {
+    if (has_offset) gemm_panels<32, true>(k, panels, panel_stride, acts, act_stride, out, out_stride, valid_rows, valid_cols);
+    else gemm_panels<32, false>(k, panels, panel_stride, acts, act_stride, out, out_stride, valid_rows, valid_cols);
+  } else {
+    if (has_offset) gemm_panels<16, true>(k, panels, panel_stride, acts, act_stride, out, out_stride, valid_rows, valid_cols);
+    else gemm_panels<16, false>(k, panels, panel_stride, acts, act_stride, out, out_stride, valid_rows, valid_cols);
   }
 }
 
 } // namespace
 
-void fill_avx512_gemm(KernelSet& set) { set.gemm = gemm_4x4; }
+void fill_avx512_gemm(KernelSet& set) { set.gemm = gemm; }
 
 } // namespace llmhost::cpu

@@ -99,3 +99,70 @@ void pack_activation_row(const float* x, int64_t k, std::byte* dst) {
 }
 
 } // namespace llmhost::cpu
+
+namespace llmhost::cpu {
+
+int64_t panel_group(TensorType type) {
+  switch (type) {
+    case TensorType::Q4_0: case TensorType::Q4_1: case TensorType::Q5_0: case TensorType::Q5_1:
+    case TensorType::Q8_0: return 32;
+    default: return kPackGroup;
+  }
+}
+
+void build_weight_panel(const std::byte* rows_data, size_t row_stride, int rows, int64_t k, int64_t group,
+                        std::byte* panel) {
+  std::memset(panel, 0, panel_bytes(k, group));
+  const int64_t per_group = group / kPackGroup; // packed-row scale entries per panel group
+  for (int r = 0; r < rows; ++r) {
+    const std::byte* src = rows_data + row_stride * static_cast<size_t>(r);
+    const auto* q = reinterpret_cast<const int8_t*>(src);
+    const auto* scale = reinterpret_cast<const float*>(src + k);
+    const float* offset = scale + k / kPackGroup;
+    for (int64_t g = 0; g < k / group; ++g) {
+      std::byte* out = panel + panel_group_bytes(group) * static_cast<size_t>(g);
+      int32_t sum = 0;
+      for (int64_t s = 0; s < group / 4; ++s) {
+        std::memcpy(out + (s * kPanelRows + r) * 4, q + g * group + 4 * s, 4);
+        for (int i = 0; i < 4; ++i) sum += q[g * group + 4 * s + i];
+      }
+      std::byte* tail = out + group * kPanelRows;
+      float off = 0.0f; // groups of 32 share one offset per 16 in the packed row: same value twice
+      for (int64_t h = 0; h < per_group; ++h) off += offset[g * per_group + h];
+      const float sc = scale[g * per_group];
+      const int32_t corr = -128 * sum;
+      off /= static_cast<float>(per_group);
+      std::memcpy(tail + 4 * r, &sc, 4);
+      std::memcpy(tail + 4 * (kPanelRows + r), &corr, 4);
+      std::memcpy(tail + 4 * (2 * kPanelRows + r), &off, 4);
+    }
+  }
+}
+
+void pack_activation_panel_row(const float* x, int64_t k, int64_t group, std::byte* dst) {
+  auto* q = reinterpret_cast<uint8_t*>(dst);
+  auto* scale = reinterpret_cast<float*>(dst + k);
+  float* scaled_sum = scale + k / group;
+  for (int64_t b = 0; b < k / 32; ++b) {
+    const float* xb = x + 32 * b;
+    float amax = 0.0f;
+    for (int i = 0; i < 32; ++i) amax = std::max(amax, std::fabs(xb[i]));
+    const float d = amax / 127.0f;
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    const float d_stored = f16_to_f32(f32_to_f16(d)); // Q8_0 keeps its scale as f16
+    int sums[2] = {0, 0};
+    for (int i = 0; i < 32; ++i) {
+      const auto v = static_cast<int>(std::lround(xb[i] * id));
+      q[32 * b + i] = static_cast<uint8_t>(v + 128);
+      sums[i / 16] += v;
+    }
+    const int64_t per_block = 32 / group;
+    for (int64_t h = 0; h < per_block; ++h) {
+      const int s = per_block == 1 ? sums[0] + sums[1] : sums[h];
+      scale[b * per_block + h] = d_stored;
+      scaled_sum[b * per_block + h] = d_stored * static_cast<float>(s);
+    }
+  }
+}
+
+} // namespace llmhost::cpu

@@ -2,28 +2,36 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstring>
 
 namespace llmhost::cpu {
 namespace {
 
-constexpr int64_t kTileRows = 32; // weight rows unpacked together (stay in L2 while all columns pass)
+constexpr int64_t kTileRows = kGemmPanels * kPanelRows; // weight rows packed together (one register block)
 
-int64_t round_up(int64_t v, int64_t to) { return (v + to - 1) / to * to; }
+size_t round_up(size_t v, size_t to) { return (v + to - 1) / to * to; }
 
 } // namespace
 
 void mul_mat_packed(OpEnv& env, TensorType type, const std::byte* weight, size_t weight_row_bytes, const float* x,
                     float* dst, int64_t k, int64_t n, int64_t m) {
   ThreadPool& pool = env.pool;
+  const int64_t group = panel_group(type);
+  const size_t act_row = panel_act_row_bytes(k, group);
+  const int64_t m_padded = static_cast<int64_t>(round_up(static_cast<size_t>(m), kGemmCols));
+  const size_t act_bytes = round_up(act_row * static_cast<size_t>(m_padded), 64);
   const size_t row = packed_row_bytes(k);
-  const int64_t m_padded = round_up(m, kGemmCols);
-  const size_t act_bytes = row * static_cast<size_t>(m_padded);
-  const size_t tile_bytes = row * static_cast<size_t>(kTileRows);
-  std::byte* scratch = env.scratch.get(act_bytes + tile_bytes * static_cast<size_t>(pool.size()));
+  const size_t panel = panel_bytes(k, group);
+  // Per thread: the tile's packed rows, then its panels; rounded to cache lines (no false sharing).
+  const size_t rows_bytes = round_up(row * static_cast<size_t>(kTileRows), 64);
+  const size_t per_thread = rows_bytes + panel * kGemmPanels;
+  std::byte* raw = env.scratch.get(act_bytes + per_thread * static_cast<size_t>(pool.size()) + 64);
+  // The kernel's panel loads are aligned: start on a cache line.
+  std::byte* scratch = raw + (64 - reinterpret_cast<uintptr_t>(raw) % 64) % 64;
   std::byte* acts = scratch;
   // Padding columns are all zero (scale 0): they add nothing and are never stored.
-  std::memset(acts + row * static_cast<size_t>(m), 0, row * static_cast<size_t>(m_padded - m));
+  std::memset(acts + act_row * static_cast<size_t>(m), 0, act_row * static_cast<size_t>(m_padded - m));
 
   const bool has_offset = packed_type_has_offset(type);
   const GemmFn gemm = env.kernels.gemm;
@@ -31,25 +39,26 @@ void mul_mat_packed(OpEnv& env, TensorType type, const std::byte* weight, size_t
   std::atomic<int64_t> next_tile{0};
   pool.run([&](int index, int n_threads) {
     const Range cols = split_evenly(m, index, n_threads);
-    for (int64_t c = cols.begin; c < cols.end; ++c) pack_activation_row(x + c * k, k, acts + row * static_cast<size_t>(c));
+    for (int64_t c = cols.begin; c < cols.end; ++c)
+      pack_activation_panel_row(x + c * k, k, group, acts + act_row * static_cast<size_t>(c));
   });
   pool.run([&](int index, int) {
-    std::byte* tile = scratch + act_bytes + tile_bytes * static_cast<size_t>(index);
-    float block[kGemmRows * kGemmCols];
+    std::byte* rows_buf = scratch + act_bytes + per_thread * static_cast<size_t>(index);
+    std::byte* panels = rows_buf + rows_bytes;
     for (int64_t t = next_tile.fetch_add(1); t < row_tiles; t = next_tile.fetch_add(1)) {
       const int64_t r0 = t * kTileRows, rows = std::min(kTileRows, n - r0);
-      const int64_t rows_padded = round_up(rows, kGemmRows);
       for (int64_t r = 0; r < rows; ++r)
-        env.kernels.pack_weight(type, weight + static_cast<size_t>(r0 + r) * weight_row_bytes, k, tile + row * static_cast<size_t>(r));
-      std::memset(tile + row * static_cast<size_t>(rows), 0, row * static_cast<size_t>(rows_padded - rows));
+        env.kernels.pack_weight(type, weight + static_cast<size_t>(r0 + r) * weight_row_bytes, k,
+                                rows_buf + row * static_cast<size_t>(r));
+      for (int p = 0; p < kGemmPanels; ++p) {
+        const int panel_rows = static_cast<int>(std::clamp<int64_t>(rows - p * kPanelRows, 0, kPanelRows));
+        build_weight_panel(rows_buf + row * static_cast<size_t>(p * kPanelRows), row, panel_rows, k, group,
+                           panels + panel * static_cast<size_t>(p));
+      }
       for (int64_t c = 0; c < m; c += kGemmCols) {
-        for (int64_t r = 0; r < rows_padded; r += kGemmRows) {
-          gemm(k, tile + row * static_cast<size_t>(r), row, acts + row * static_cast<size_t>(c), row, has_offset, block,
-               kGemmRows);
-          const int64_t valid_rows = std::min<int64_t>(kGemmRows, rows - r), valid_cols = std::min<int64_t>(kGemmCols, m - c);
-          for (int64_t j = 0; j < valid_cols; ++j)
-            std::memcpy(dst + (c + j) * n + r0 + r, block + j * kGemmRows, sizeof(float) * static_cast<size_t>(valid_rows));
-        }
+        const int valid_cols = static_cast<int>(std::min<int64_t>(kGemmCols, m - c));
+        gemm(k, group, panels, panel, acts + act_row * static_cast<size_t>(c), act_row, has_offset, dst + c * n + r0,
+             static_cast<size_t>(n), static_cast<int>(rows), valid_cols);
       }
     }
   });

@@ -76,18 +76,9 @@ struct llmhost_plugin_v1 {
 #define LLMHOST_EXPORT __attribute__((visibility("default")))
 #endif
 
-// Defines the plugin's descriptor. CLASS must derive from llmhost::FormatPlugin or
-// llmhost::BackendPlugin matching KIND, and be default-constructible.
-//   LLMHOST_PLUGIN(MyFormat, llmhost::PluginKind::format, "myformat", "1.0.0")
-#define LLMHOST_PLUGIN_WITH_SCORE(CLASS, KIND, NAME, VERSION, SCORE_FN)                       \
+// The descriptor itself, for the create function the macros below define.
+#define LLMHOST_PLUGIN_DESCRIPTOR(KIND, NAME, VERSION, SCORE_FN)                                  \
   namespace {                                                                                \
-  llmhost::Plugin* llmhost_plugin_create() {                                                 \
-    try {                                                                                    \
-      return new CLASS();                                                                    \
-    } catch (...) {                                                                          \
-      return nullptr;                                                                        \
-    }                                                                                        \
-  }                                                                                          \
   void llmhost_plugin_destroy(llmhost::Plugin* p) { delete p; }                              \
   }                                                                                          \
   extern "C" LLMHOST_EXPORT const llmhost_plugin_v1 llmhost_plugin_v1_descriptor = {         \
@@ -102,7 +93,37 @@ struct llmhost_plugin_v1 {
       &llmhost_plugin_create,                                                                \
       &llmhost_plugin_destroy};
 
+// Defines the plugin's descriptor. CLASS must derive from llmhost::FormatPlugin or
+// llmhost::BackendPlugin matching KIND, and be default-constructible.
+//   LLMHOST_PLUGIN(MyFormat, llmhost::PluginKind::format, "myformat", "1.0.0")
+#define LLMHOST_PLUGIN_WITH_SCORE(CLASS, KIND, NAME, VERSION, SCORE_FN)                       \
+  namespace {                                                                                \
+  llmhost::Plugin* llmhost_plugin_create() {                                                 \
+    try {                                                                                    \
+      return new CLASS();                                                                    \
+    } catch (...) {                                                                          \
+      return nullptr;                                                                        \
+    }                                                                                        \
+  }                                                                                          \
+  }                                                                                          \
+  LLMHOST_PLUGIN_DESCRIPTOR(KIND, NAME, VERSION, SCORE_FN)
+
 #define LLMHOST_PLUGIN(CLASS, KIND, NAME, VERSION) LLMHOST_PLUGIN_WITH_SCORE(CLASS, KIND, NAME, VERSION, nullptr)
+
+// The same for a plugin object made by FACTORY, a function taking no arguments and returning a
+// std::unique_ptr to it (a backend whose implementation lives in a static library, say).
+//   LLMHOST_PLUGIN_FROM_FACTORY(llmhost::cpu::create_backend, llmhost::PluginKind::backend, "cpu", "1.0.0")
+#define LLMHOST_PLUGIN_FROM_FACTORY(FACTORY, KIND, NAME, VERSION)                                \
+  namespace {                                                                                \
+  llmhost::Plugin* llmhost_plugin_create() {                                                 \
+    try {                                                                                    \
+      return FACTORY().release();                                                            \
+    } catch (...) {                                                                          \
+      return nullptr;                                                                        \
+    }                                                                                        \
+  }                                                                                          \
+  }                                                                                          \
+  LLMHOST_PLUGIN_DESCRIPTOR(KIND, NAME, VERSION, nullptr)
 
 // The symbol name the host looks up.
 #define LLMHOST_PLUGIN_SYMBOL "llmhost_plugin_v1_descriptor"

@@ -1,6 +1,7 @@
-// Reference (scalar, portable) conversions between F32 and every weight type, bit-compatible
-// with ggml's reference quantizers. Backends use them as the oracle for their fast kernels;
-// tools use them to write quantized GGUF files.
+// Reference (scalar, portable) conversions between F32 and every weight type. Dequantization
+// follows ggml's block definitions exactly; the quantizers round as ggml's reference ones do,
+// except Q4_K/Q5_K/Q6_K, whose scale search is our own (valid blocks, not bit-identical).
+// Backends use them as the oracle for their fast kernels; tools use them to write GGUF files.
 #pragma once
 
 #include <cstdint>

@@ -60,13 +60,22 @@ std::optional<store::ModelEntry> CommonHandler::resolve(const std::string& name,
 
 namespace {
 
-// Details need the GGUF header; opening maps the file without reading the weights.
-ModelDetails details_of(const store::ModelEntry& e) {
-  auto file = gguf::File::open(e.gguf_path);
-  if (!file) return {};
-  auto d = store::details_from_gguf(*file.value());
-  d.parent_model = e.parent;
-  return d;
+// An entry as /api/tags, /api/ps and /api/show describe it: its digest (hashed once, then
+// cached by the store) and the details read from its GGUF header (`file`, opened here when null).
+ModelSummary describe(const store::ModelStore& store, store::ModelEntry e, const gguf::File* file = nullptr) {
+  if (e.sha256.empty())
+    if (auto h = store.sha256_of(e)) e.sha256 = h.value();
+  std::shared_ptr<const gguf::File> opened;
+  if (!file) {
+    if (auto f = gguf::File::open(e.gguf_path)) {
+      opened = f.value();
+      file = opened.get();
+    }
+  }
+  ModelDetails details;
+  if (file) details = store::details_from_gguf(*file);
+  details.parent_model = e.parent;
+  return store::summarize(e, std::move(details));
 }
 
 } // namespace
@@ -75,11 +84,7 @@ void CommonHandler::list_models(EventSink& sink) {
   auto models = store_.list();
   if (!models) return emit_error(sink, models.status());
   ModelListResult out;
-  for (auto& e : models.value()) {
-    if (e.sha256.empty())
-      if (auto h = store_.sha256_of(e)) e.sha256 = h.value();
-    out.models.push_back(store::summarize(e, details_of(e)));
-  }
+  for (const auto& e : models.value()) out.models.push_back(describe(store_, e));
   sink.emit(out);
 }
 
@@ -89,11 +94,8 @@ void CommonHandler::show_model(const ShowModelRequest& r, EventSink& sink) {
   auto file = gguf::File::open(entry->gguf_path);
   if (!file) return emit_error(sink, Status::error(ErrorCode::internal, "model '" + r.model + "': " + file.status().message));
   const auto& f = *file.value();
-  if (auto h = store_.sha256_of(*entry)) entry->sha256 = h.value();
   ModelInfoResult out;
-  auto details = store::details_from_gguf(f);
-  details.parent_model = entry->parent;
-  out.summary = store::summarize(*entry, details);
+  out.summary = describe(store_, *entry, &f);
   out.template_text = entry->template_override;
   if (out.template_text.empty())
     if (auto t = f.get_string("tokenizer.chat_template")) out.template_text = std::string(*t);
@@ -115,10 +117,7 @@ void CommonHandler::running_models(EventSink& sink) {
   RunningModelsResult out;
   for (const auto& m : models_.running()) {
     RunningModel rm;
-    auto e = m.entry;
-    if (e.sha256.empty())
-      if (auto h = store_.sha256_of(e)) e.sha256 = h.value();
-    rm.summary = store::summarize(e, details_of(e));
+    rm.summary = describe(store_, m.entry);
     rm.summary.size = m.size_bytes;
     rm.expires_at = m.expires_at == std::chrono::system_clock::time_point::max() ? "2318-08-26T00:00:00Z" : store::to_rfc3339(m.expires_at);
     rm.size_vram = m.backend == "cpu" ? 0 : m.size_bytes;

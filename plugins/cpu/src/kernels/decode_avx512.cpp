@@ -98,28 +98,6 @@ inline __m512 q4_group(const std::byte* w, const Q4Group& a, const Q4Consts& c, 
   return _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_mul_ps(dw, _mm512_loadu_ps(a.d)), acc);
 }
 
-float q4_row(int64_t groups, const std::byte* w, const Q4Group* a, const Q4Consts& c) {
-  __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
-  int64_t g = 0;
-  for (; g + 2 <= groups; g += 2) {
-    prefetch_ahead(w + 72 * g);
-    acc0 = q4_group(w + 72 * g, a[g], c, acc0);
-    acc1 = q4_group(w + 72 * (g + 1), a[g + 1], c, acc1);
-  }
-  if (g < groups) acc0 = q4_group(w + 72 * g, a[g], c, acc0);
-  return _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
-}
-
-void q4_decode(int64_t k, const void* w, const void* act, size_t act_stride, int n_cols, float* out,
-               size_t out_stride) {
-  static const Q4Consts consts;
-  const auto* wb = static_cast<const std::byte*>(w);
-  for (int c = 0; c < n_cols; ++c) {
-    const auto* a = reinterpret_cast<const Q4Group*>(static_cast<const std::byte*>(act) + c * act_stride);
-    out[c * out_stride] = q4_row(k / 128, wb, a, consts);
-  }
-}
-
 // ---- Q8_0: groups of 2 blocks (64 elements, 68 weight bytes) ----
 // Activation group: a + 128 as unsigned bytes (dpbusd needs one unsigned operand; the extra
 // 128 * sum(w) is taken off with a second dpbusd), then each block's scale over its 8 lanes.
@@ -164,25 +142,32 @@ inline __m512 q8_group(const std::byte* w, const Q8Group& a, const Q8Consts& c, 
   return _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_mul_ps(dw, _mm512_loadu_ps(a.d)), acc);
 }
 
-float q8_row(int64_t groups, const std::byte* w, const Q8Group* a, const Q8Consts& c) {
+// ---- shared by both types ----
+// One weight row against one activation row, two groups at a time (two accumulators hide the
+// FMA latency), prefetching the weight stream ahead of the loads.
+template <typename Group, typename Consts, int kGroupBytes, __m512 (*kGroupDot)(const std::byte*, const Group&, const Consts&, __m512)>
+float row_dot(int64_t groups, const std::byte* w, const Group* a, const Consts& c) {
   __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
   int64_t g = 0;
   for (; g + 2 <= groups; g += 2) {
-    prefetch_ahead(w + 68 * g);
-    acc0 = q8_group(w + 68 * g, a[g], c, acc0);
-    acc1 = q8_group(w + 68 * (g + 1), a[g + 1], c, acc1);
+    prefetch_ahead(w + kGroupBytes * g);
+    acc0 = kGroupDot(w + kGroupBytes * g, a[g], c, acc0);
+    acc1 = kGroupDot(w + kGroupBytes * (g + 1), a[g + 1], c, acc1);
   }
-  if (g < groups) acc0 = q8_group(w + 68 * g, a[g], c, acc0);
+  if (g < groups) acc0 = kGroupDot(w + kGroupBytes * g, a[g], c, acc0);
   return _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
 }
 
-void q8_decode(int64_t k, const void* w, const void* act, size_t act_stride, int n_cols, float* out,
-               size_t out_stride) {
-  static const Q8Consts consts;
+// The DecodeKernel::dot entry: one weight row against each of n_cols prepared activation rows.
+template <typename Group, typename Consts, int kGroupElems, int kGroupBytes,
+          __m512 (*kGroupDot)(const std::byte*, const Group&, const Consts&, __m512)>
+void decode_rows(int64_t k, const void* w, const void* act, size_t act_stride, int n_cols, float* out,
+                 size_t out_stride) {
+  static const Consts consts;
   const auto* wb = static_cast<const std::byte*>(w);
   for (int c = 0; c < n_cols; ++c) {
-    const auto* a = reinterpret_cast<const Q8Group*>(static_cast<const std::byte*>(act) + c * act_stride);
-    out[c * out_stride] = q8_row(k / 64, wb, a, consts);
+    const auto* a = reinterpret_cast<const Group*>(static_cast<const std::byte*>(act) + c * act_stride);
+    out[c * out_stride] = row_dot<Group, Consts, kGroupBytes, kGroupDot>(k / kGroupElems, wb, a, consts);
   }
 }
 
@@ -191,9 +176,9 @@ void q8_decode(int64_t k, const void* w, const void* act, size_t act_stride, int
 void fill_avx512_decode(KernelSet& set) {
   if (!__builtin_cpu_supports("avx512vbmi")) return;
   auto& q4 = set.weight[static_cast<uint32_t>(TensorType::Q4_0)];
-  q4.decode = DecodeKernel{q4_decode, q4_prepare, q4_act_bytes};
+  q4.decode = DecodeKernel{decode_rows<Q4Group, Q4Consts, 128, 72, q4_group>, q4_prepare, q4_act_bytes};
   auto& q8 = set.weight[static_cast<uint32_t>(TensorType::Q8_0)];
-  q8.decode = DecodeKernel{q8_decode, q8_prepare, q8_act_bytes};
+  q8.decode = DecodeKernel{decode_rows<Q8Group, Q8Consts, 64, 68, q8_group>, q8_prepare, q8_act_bytes};
 }
 
 } // namespace llmhost::cpu
